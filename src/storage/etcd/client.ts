@@ -5,9 +5,8 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { join } from 'node:path';
+import { specPath } from '../../api/spec-path.js';
 import { StorageError } from '../errors.js';
-import { packageRoot } from './root.js';
 
 export interface EtcdKeyValue {
   key: Buffer;
@@ -122,7 +121,7 @@ let loaded: { KV: ServiceCtor<KVService>; Watch: ServiceCtor<WatchService>; Main
 
 function services() {
   if (loaded) return loaded;
-  const def = protoLoader.loadSync(join(packageRoot(), 'spec', 'etcd', 'etcd-api.proto'), {
+  const def = protoLoader.loadSync(specPath('etcd', 'etcd-api.proto'), {
     keepCase: true,
     longs: Number,
     enums: String,
