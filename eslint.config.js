@@ -16,9 +16,10 @@ const layers = {
   dns: ['api', 'client'],
   kubectl: ['api', 'client'],
   dashboard: ['api', 'client'],
+  cmd: ['api', 'storage', 'apiserver', 'client', 'controllers', 'scheduler', 'kubelet', 'proxy', 'dns', 'kubectl', 'dashboard'],
   util: [],
 };
-const all = [...Object.keys(layers), 'cmd'];
+const all = Object.keys(layers);
 const zones = Object.entries(layers).flatMap(([layer, allowed]) =>
   all
     .filter((other) => other !== layer && !allowed.includes(other) && other !== 'util')
