@@ -43,8 +43,10 @@ fi
 
 # npm packages: install when node_modules is missing or older than the lockfile.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing npm packages (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error >&2 || die "npm ci failed"
+  # npm install (not ci): it keeps the lockfile's versions, and unlike ci it tolerates a lockfile
+  # that npm 11 wrote without other platforms' optional native bindings.
+  say "installing npm packages"
+  npm install --no-audit --no-fund --loglevel=error >&2 || die "npm install failed"
 fi
 node -e "new (require('better-sqlite3'))(':memory:').close()" 2>/dev/null || {
   say "building better-sqlite3 (native module)"
