@@ -103,3 +103,14 @@ export function prefixEnd(prefix: string): string {
 export function objectKey(resource: string, namespace: string | undefined, name: string): string {
   return namespace ? `/registry/${resource}/${namespace}/${name}` : `/registry/${resource}/${name}`;
 }
+
+/** The async-iterator face of a watch: `next()` pulls a batch, an early `return()` (break) closes it. */
+export function watchIterator(w: { next(): Promise<IteratorResult<WatchEvent[]>>; close(): void }): AsyncIterator<WatchEvent[]> {
+  return {
+    next: () => w.next(),
+    return: () => {
+      w.close();
+      return Promise.resolve({ done: true, value: undefined });
+    },
+  };
+}

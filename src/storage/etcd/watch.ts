@@ -7,7 +7,7 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import { expired, StorageError } from '../errors.js';
-import { prefixEnd, type KeyValue, type Watch, type WatchEvent } from '../store.js';
+import { prefixEnd, watchIterator, type KeyValue, type Watch, type WatchEvent } from '../store.js';
 import type { EtcdClient, EtcdEvent, EtcdKeyValue, WatchRequest, WatchResponse } from './client.js';
 
 export const kvFromEtcd = (kv: EtcdKeyValue): KeyValue => ({
@@ -139,12 +139,6 @@ export class EtcdWatch implements Watch {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<WatchEvent[]> {
-    return {
-      next: () => this.next(),
-      return: () => {
-        this.close();
-        return Promise.resolve({ done: true, value: undefined });
-      },
-    };
+    return watchIterator(this);
   }
 }

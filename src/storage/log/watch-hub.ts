@@ -8,7 +8,7 @@
  * removes history it still needs, it fails with an explicit `Expired` error instead of going silent.
  */
 import { expired, StorageError } from '../errors.js';
-import { prefixEnd, type Watch, type WatchEvent } from '../store.js';
+import { prefixEnd, watchIterator, type Watch, type WatchEvent } from '../store.js';
 import type { LogBackend, LogRow } from './backend.js';
 
 export interface WatchHubOptions {
@@ -174,12 +174,6 @@ class HubWatcher implements Watch {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<WatchEvent[]> {
-    return {
-      next: () => this.next(),
-      return: () => {
-        this.close();
-        return Promise.resolve({ done: true, value: undefined });
-      },
-    };
+    return watchIterator(this);
   }
 }
