@@ -15,7 +15,9 @@ export type StorageErrorCode =
   /** the backend cannot be reached or closed under the caller */
   | 'Unavailable'
   /** the store was closed */
-  | 'Closed';
+  | 'Closed'
+  /** a malformed argument (a revision that is not a non-negative integer, a value that is not bytes) */
+  | 'InvalidArgument';
 
 export class StorageError extends Error {
   override readonly name = 'StorageError';
@@ -38,5 +40,6 @@ export const conflict = (key: string, expected: number, current: KeyValue) =>
   new StorageError('Conflict', `revision mismatch for ${key}: expected ${expected}, current ${current.modRevision}`, current);
 export const expired = (requested: number, compacted: number) =>
   new StorageError('Expired', `too old resource version: ${requested} (${compacted})`);
+export const invalidArgument = (message: string) => new StorageError('InvalidArgument', message);
 export const futureRevision = (requested: number, current: number) =>
   new StorageError('FutureRevision', `revision ${requested} is newer than the current revision ${current}`);

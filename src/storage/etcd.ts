@@ -4,6 +4,7 @@
  * etcd's own, so they count every write to the cluster, not only ours.
  */
 import { conflict, keyExists, notFound, StorageError } from './errors.js';
+import { checkRevision, checkWrite } from './store.js';
 import { EtcdClient, type EtcdClientOptions, type EtcdKeyValue, type RequestOp } from './etcd/client.js';
 import { EtcdWatch, kvFromEtcd } from './etcd/watch.js';
 import {
@@ -29,22 +30,31 @@ export class EtcdStore implements Store {
   readonly client: EtcdClient;
   private readonly queueLimit: number;
   private lastCompacted = 0;
-  private readonly watches = new Set<Watch>();
+  private closed = false;
+  private readonly watches = new Set<EtcdWatch>();
 
   constructor(opts: EtcdStoreOptions) {
     this.client = new EtcdClient(opts);
     this.queueLimit = opts.queueLimit ?? 10_000;
   }
 
+  private checkOpen(): void {
+    if (this.closed) throw new StorageError('Closed', 'store is closed');
+  }
+
   async get(key: string, opts: GetOptions = {}): Promise<KeyValue | undefined> {
+    this.checkOpen();
     const res = await this.client.range({ key: b(key), revision: opts.revision ?? 0 });
     const kv = res.kvs[0];
     return kv ? kvFromEtcd(kv) : undefined;
   }
 
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
+    this.checkOpen();
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
-    const start = opts.startAfter !== undefined ? opts.startAfter + '\0' : prefix;
+    // Paging never leaves the prefix: start at the later of the prefix and the key after startAfter.
+    const after = opts.startAfter ? opts.startAfter + '\0' : '';
+    const start = after > prefix ? after : prefix;
     const res = await this.client.range({
       key: b(start),
       range_end: b(prefixEnd(prefix) || '\0'),
@@ -63,6 +73,8 @@ export class EtcdStore implements Store {
   }
 
   async create(key: string, value: Buffer): Promise<KeyValue> {
+    this.checkOpen();
+    checkWrite(key, value);
     const k = b(key);
     const res = await this.client.txn({
       compare: [{ result: 'EQUAL', target: 'MOD', key: k, mod_revision: 0 }],
@@ -75,9 +87,16 @@ export class EtcdStore implements Store {
   }
 
   async update(key: string, value: Buffer, expectedRevision: number): Promise<KeyValue> {
+    this.checkOpen();
+    checkWrite(key, value);
+    checkRevision(expectedRevision, 'expected revision');
     const k = b(key);
     const res = await this.client.txn({
-      compare: [{ result: 'EQUAL', target: 'MOD', key: k, mod_revision: expectedRevision }],
+      // CREATE > 0: an absent key has mod revision 0, and must not be created by an update.
+      compare: [
+        { result: 'EQUAL', target: 'MOD', key: k, mod_revision: expectedRevision },
+        { result: 'GREATER', target: 'CREATE', key: k, create_revision: 0 },
+      ],
       success: [{ request_put: { key: k, value, prev_kv: true } }],
       failure: [{ request_range: { key: k } }],
     });
@@ -90,6 +109,8 @@ export class EtcdStore implements Store {
   }
 
   async delete(key: string, expectedRevision?: number): Promise<DeleteResult> {
+    this.checkOpen();
+    checkWrite(key);
     const k = b(key);
     const del: RequestOp = { request_delete_range: { key: k, prev_kv: true } };
     const res = await this.client.txn({
@@ -110,12 +131,16 @@ export class EtcdStore implements Store {
   }
 
   watch(prefix: string, opts: WatchOptions): Watch {
+    this.checkOpen();
+    checkRevision(opts.afterRevision, 'afterRevision');
     const w = new EtcdWatch(this.client, prefix, opts.afterRevision, this.queueLimit, opts.signal, (done) => this.watches.delete(done));
-    this.watches.add(w);
+    if (!w.isClosed) this.watches.add(w);
     return w;
   }
 
   async compact(revision: number): Promise<void> {
+    this.checkOpen();
+    checkRevision(revision);
     try {
       await this.client.compact(revision);
       this.lastCompacted = Math.max(this.lastCompacted, revision);
@@ -126,6 +151,7 @@ export class EtcdStore implements Store {
   }
 
   async currentRevision(): Promise<number> {
+    this.checkOpen();
     const res = await this.client.range({ key: b('\0'), count_only: true });
     return res.header.revision;
   }
@@ -136,6 +162,8 @@ export class EtcdStore implements Store {
   }
 
   close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
     for (const w of [...this.watches]) w.close();
     this.watches.clear();
     this.client.close();

@@ -101,8 +101,9 @@ class MemoryBackend implements LogBackend {
       const row = this.rows[i];
       if (!row) break;
       if (row.key < from || (to !== '' && row.key >= to)) continue;
-      const prev = row.prevRevision ? this.byKey.get(row.key)?.find((r) => r.revision === row.prevRevision) : undefined;
-      out.push({ row, prev });
+      const p = row.prevRevision ? this.byKey.get(row.key)?.find((r) => r.revision === row.prevRevision) : undefined;
+      // A create after a delete points at the tombstone: there was no previous value.
+      out.push({ row, prev: p && !p.deleted ? p : undefined });
       if (out.length === limit) {
         upTo = row.revision;
         break;
@@ -119,8 +120,16 @@ class MemoryBackend implements LogBackend {
     return this.compactRevision;
   }
 
-  compact(revision: number): void {
+  startCompaction(revision: number): void {
     this.compactRevision = revision;
+  }
+
+  compactStep(revision: number, _from: number): number | undefined {
+    this.compact(revision);
+    return undefined;
+  }
+
+  private compact(revision: number): void {
     const keep: LogRow[] = [];
     for (const r of this.rows) {
       const versions = this.byKey.get(r.key) ?? [];

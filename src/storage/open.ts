@@ -20,7 +20,12 @@ export interface OpenedStore {
 export async function openStore(cfg: StoreConfig): Promise<OpenedStore> {
   if (cfg.etcdServers && cfg.etcdServers.length > 0) {
     const store = openEtcdStore({ endpoints: cfg.etcdServers });
-    await store.currentRevision(); // fail at start-up, not on the first request, when etcd is unreachable
+    try {
+      await store.currentRevision(); // fail at start-up, not on the first request, when etcd is unreachable
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
     return { store, describe: `etcd ${cfg.etcdServers.join(',')}` };
   }
   const path = join(cfg.dataDir, 'db', 'state.db');

@@ -1,49 +1,37 @@
 /**
- * Runs storage as a long-lived part of a process (what `k8ts server` starts first): opens the
- * store, reports readiness, compacts history on an interval the way kube-apiserver asks etcd to,
- * and closes cleanly when the signal aborts.
+ * Storage as a long-lived part of a process: compacts history on an interval, the way
+ * kube-apiserver asks etcd to every 5 minutes, keeping a window of revisions behind the head.
  */
 import type { Logger } from '../util/log.js';
-import { openStore, type StoreConfig } from './open.js';
 import type { Store } from './store.js';
 
-export interface StorageRunOptions extends StoreConfig {
+export interface CompactorOptions {
   log: Logger;
-  /** How often to compact (0 disables). Kubernetes asks etcd every 5 minutes. */
-  compactIntervalMs?: number;
+  /** How often to compact (0 disables). */
+  intervalMs?: number;
   /** Revisions of history kept behind the head at each compaction. */
   keepRevisions?: number;
-  /** Called once the store answers, with the store. */
-  onReady?: (store: Store) => void;
 }
 
-export async function runStorage(opts: StorageRunOptions, signal: AbortSignal): Promise<void> {
-  const { store, describe } = await openStore(opts);
-  try {
-    const revision = await store.currentRevision();
-    opts.log.info('storage ready', { backend: describe, revision });
-    opts.onReady?.(store);
-    const every = opts.compactIntervalMs ?? 5 * 60_000;
-    const keep = opts.keepRevisions ?? 1000;
-    const timer =
-      every > 0
-        ? setInterval(() => {
-            void (async () => {
-              const head = await store.currentRevision();
-              if (head - keep > (await store.compactedRevision())) {
-                await store.compact(head - keep);
-                opts.log.info('compacted', { revision: head - keep });
-              }
-            })().catch((e: unknown) => opts.log.warn('compaction failed', { error: String(e) }));
-          }, every)
-        : undefined;
-    await new Promise<void>((resolve) => {
-      if (signal.aborted) resolve();
-      else signal.addEventListener('abort', () => resolve(), { once: true });
-    });
-    clearInterval(timer);
-  } finally {
-    await store.close();
-    opts.log.info('storage closed');
-  }
+/** Starts compacting `store` until `signal` aborts. */
+export function startCompactor(store: Store, opts: CompactorOptions, signal: AbortSignal): void {
+  const every = opts.intervalMs ?? 5 * 60_000;
+  if (every <= 0) return;
+  const keep = opts.keepRevisions ?? 10_000;
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return; // a slow compaction is not overlapped by the next one
+    running = true;
+    void (async () => {
+      const head = await store.currentRevision();
+      if (head - keep > (await store.compactedRevision())) {
+        await store.compact(head - keep);
+        opts.log.info('compacted storage', { revision: head - keep });
+      }
+    })()
+      .catch((e: unknown) => opts.log.warn('compaction failed', { error: String(e) }))
+      .finally(() => (running = false));
+  }, every);
+  timer.unref();
+  signal.addEventListener('abort', () => clearInterval(timer), { once: true });
 }

@@ -131,8 +131,9 @@ class SqliteBackend implements LogBackend {
     const upTo = rows.length === limit && last ? last.revision : this.headRevision;
     return {
       rows: rows.map((row) => {
+        // A create after a delete points at the tombstone: there was no previous value.
         const p = row.prevRevision ? this.stmts.byId.get(row.prevRevision) : undefined;
-        return { row, prev: p && toRow(p) };
+        return { row, prev: p && p.deleted === 0 ? toRow(p) : undefined };
       }),
       upTo,
     };
@@ -146,15 +147,17 @@ class SqliteBackend implements LogBackend {
     return this.compactRevision;
   }
 
-  compact(revision: number): void {
-    // Record first: from here on nothing below `revision` is served, even while rows are removed.
+  startCompaction(revision: number): void {
     this.db.transaction(() => this.stmts.setMeta.run('compact_revision', revision)).immediate();
     this.compactRevision = revision;
-    // Small windows, one transaction each, so writers are never held up for long.
-    for (let lo = this.stmts.minId.get()?.id ?? revision; lo < revision; lo += this.compactBatch) {
-      const hi = Math.min(lo + this.compactBatch, revision);
-      this.db.transaction(() => this.stmts.compactWindow.run({ lo, hi, rev: revision })).immediate();
-    }
+  }
+
+  compactStep(revision: number, from: number): number | undefined {
+    const lo = Math.max(from, this.stmts.minId.get()?.id ?? revision);
+    if (lo >= revision) return undefined;
+    const hi = Math.min(lo + this.compactBatch, revision);
+    this.db.transaction(() => this.stmts.compactWindow.run({ lo, hi, rev: revision })).immediate();
+    return hi < revision ? hi : undefined;
   }
 
   close(): void {

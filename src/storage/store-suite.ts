@@ -23,7 +23,7 @@ let seq = 0;
 const freshPrefix = () => `/registry/t${process.pid}x${Date.now().toString(36)}x${++seq}/`;
 
 /** Reads batches until `n` events arrived (or the watch ended / failed / a safety timeout hit). */
-export async function collect(w: Watch, n: number, timeoutMs = 20_000): Promise<{ events: WatchEvent[]; error?: unknown }> {
+export async function collect(w: Watch, n: number, timeoutMs = 20_000): Promise<{ events: WatchEvent[]; error?: unknown; timedOut?: boolean; ended?: boolean }> {
   const events: WatchEvent[] = [];
   const it = w[Symbol.asyncIterator]();
   let timer: NodeJS.Timeout | undefined;
@@ -31,7 +31,8 @@ export async function collect(w: Watch, n: number, timeoutMs = 20_000): Promise<
   try {
     while (events.length < n) {
       const r = await Promise.race([it.next(), timeout]);
-      if (r === 'timeout' || r.done) break;
+      if (r === 'timeout') return { events, timedOut: true };
+      if (r.done) return { events, ended: true };
       events.push(...r.value);
     }
     return { events };
@@ -186,10 +187,12 @@ export function storeSuite(name: string, h: StoreHarness): void {
           `watch after revision ${from}`,
         );
       }
-      // Puts carry the previous value; deletes carry the value that was deleted.
+      // Puts carry the previous value; deletes carry the value that was deleted; nothing extra follows.
       const w = s.watch(p, { afterRevision: start });
       const all = (await collect(w, written.length)).events;
+      const extra = await collect(w, 1, 300);
       w.close();
+      assert.equal(extra.events.length, 0, 'no event beyond the writes made');
       const second = all[1];
       assert.equal(second?.type, 'put');
       assert.deepEqual(second?.kv.value, v('1'));
@@ -299,6 +302,50 @@ export function storeSuite(name: string, h: StoreHarness): void {
       assert.equal(later.events[0]?.kv.key, p + 'c');
     }));
 
+  test(`${name}: the first revision a watch may start after is the compaction revision`, () =>
+    withStore(async (s, p) => {
+      await s.create(p + 'x', v('1'));
+      const d = await s.delete(p + 'x');
+      await s.create(p + 'y', v('1'));
+      await s.compact(d.revision); // the delete is the compaction revision
+      const before = s.watch(p, { afterRevision: d.revision - 1 });
+      const refused = await collect(before, 1, 10_000);
+      before.close();
+      assert.ok(isStorageError(refused.error, 'Expired'), `a watch needing the compaction revision itself is refused, got ${String(refused.error)} with ${refused.events.length} events`);
+      const at = s.watch(p, { afterRevision: d.revision });
+      const ok = await collect(at, 1, 10_000);
+      at.close();
+      assert.equal(ok.error, undefined);
+      assert.equal(ok.events[0]?.kv.key, p + 'y');
+    }));
+
+  test(`${name}: bad arguments are refused with InvalidArgument, alone`, () =>
+    withStore(async (s, p) => {
+      assert.throws(() => s.watch(p, { afterRevision: Number.NaN }), (e: unknown) => isStorageError(e, 'InvalidArgument'));
+      const results = await Promise.allSettled([
+        s.create(p + 'a', v('ok')),
+        s.create(p + 'b', 'not bytes' as unknown as Buffer),
+        s.create(p + 'c', v('ok')),
+      ]);
+      assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled'], 'one bad write does not fail the others');
+      await expectError(s.update(p + 'missing', v('x'), 0), 'NotFound');
+      const listed = await s.list(p + 'b', { startAfter: p + 'a' });
+      assert.deepEqual(listed.kvs.map((kv) => kv.key), [], 'paging never leaves the prefix');
+    }));
+
+  test(`${name}: a re-created key's event has no previous value`, () =>
+    withStore(async (s, p) => {
+      const start = await s.currentRevision();
+      await s.create(p + 'k', v('old'));
+      await s.delete(p + 'k');
+      await s.create(p + 'k', v('new'));
+      const w = s.watch(p, { afterRevision: start });
+      const got = await collect(w, 3);
+      w.close();
+      assert.equal(got.events[2]?.type, 'put');
+      assert.equal(got.events[2]?.prev, undefined);
+    }));
+
   test(`${name}: a slow watcher never blocks writers or other watchers, and loses nothing`, () =>
     withStore(
       async (s, p) => {
@@ -366,6 +413,8 @@ export function storeSuite(name: string, h: StoreHarness): void {
       const [r1, r2] = await Promise.all([pending1, pending2]);
       assert.equal(r1.error, undefined);
       assert.equal(r2.error, undefined);
+      assert.equal(r1.ended, true, 'abort ends the watch');
+      assert.equal(r2.ended, true, 'close ends the watch');
       assert.equal(r1.events.length + r2.events.length, 0);
     }));
 }

@@ -1,3 +1,5 @@
+import { StorageError } from './errors.js';
+
 /**
  * The storage contract every backend meets (SQLite, etcd, memory): a revisioned key-value log.
  *
@@ -88,6 +90,17 @@ export interface Store {
   /** The oldest revision still readable (the last compaction revision, or 0). */
   compactedRevision(): Promise<number>;
   close(): Promise<void>;
+}
+
+/** Rejects a watch/read revision that is not a non-negative safe integer. */
+export function checkRevision(r: number, what = 'revision'): void {
+  if (!Number.isSafeInteger(r) || r < 0) throw new StorageError('InvalidArgument', `${what} must be a non-negative integer, got ${String(r)}`);
+}
+
+/** Rejects a write whose key or value is malformed, before it can reach a batch. */
+export function checkWrite(key: string, value?: Buffer): void {
+  if (typeof key !== 'string' || key === '') throw new StorageError('InvalidArgument', 'key must be a non-empty string');
+  if (value !== undefined && !Buffer.isBuffer(value)) throw new StorageError('InvalidArgument', `value for ${key} must be a Buffer`);
 }
 
 /** The smallest string greater than every string starting with `prefix` ('' means no bound). */

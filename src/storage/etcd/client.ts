@@ -82,7 +82,7 @@ export interface EtcdEvent {
   prev_kv: EtcdKeyValue | null;
 }
 export interface WatchRequest {
-  create_request?: { key: Buffer; range_end: Buffer; start_revision: number; prev_kv: boolean; progress_notify?: boolean };
+  create_request?: { key: Buffer; range_end: Buffer; start_revision: number; prev_kv: boolean; progress_notify?: boolean; fragment?: boolean };
   cancel_request?: { watch_id: number };
 }
 export interface WatchResponse {
@@ -92,6 +92,7 @@ export interface WatchResponse {
   canceled: boolean;
   compact_revision: number;
   cancel_reason: string;
+  fragment: boolean;
   events: EtcdEvent[];
 }
 export interface StatusResponse {
@@ -170,7 +171,8 @@ export class EtcdClient {
     const target = grpcTarget(opts.endpoints);
     const creds = grpc.credentials.createInsecure();
     const chOpts: grpc.ChannelOptions = {
-      'grpc.max_receive_message_length': 64 * 1024 * 1024,
+      // Large Kubernetes objects with prev_kv can make big responses; watches also ask etcd to fragment.
+      'grpc.max_receive_message_length': 256 * 1024 * 1024,
       'grpc.keepalive_time_ms': 30_000,
     };
     this.kv = new s.KV(target, creds, chOpts);

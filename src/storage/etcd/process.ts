@@ -104,6 +104,10 @@ export async function startEtcd(opts: EtcdProcessOptions): Promise<EtcdProcess> 
     { stdio: ['ignore', fd, fd] },
   );
   closeSync(fd);
+  // An etcd we started never outlives us, even if we crash before stop().
+  const reap = () => child.kill('SIGKILL');
+  process.once('exit', reap);
+  child.once('exit', () => process.off('exit', reap));
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', () => resolve());
     child.once('error', (e) => reject(new Error(`cannot start ${o.binary}: ${e.message} (install Debian's etcd-server)`)));

@@ -35,6 +35,8 @@ function toEvent(e: EtcdEvent): WatchEvent {
 export class EtcdWatch implements Watch {
   private readonly stream: grpc.ClientDuplexStream<WatchRequest, WatchResponse>;
   private queue: WatchEvent[] = [];
+  /** Events of a fragmented response, held until its last fragment arrives. */
+  private fragments: WatchEvent[] = [];
   private queued = 0;
   private paused = false;
   private closed = false;
@@ -59,12 +61,16 @@ export class EtcdWatch implements Watch {
     this.stream.on('end', () => {
       if (!this.closed) this.fail(new StorageError('Unavailable', 'etcd watch stream ended'));
     });
+    // start_revision is afterRevision itself (events at it are dropped below), not afterRevision+1:
+    // etcd then refuses a start at the compaction revision minus one, where etcd 3.4 can silently
+    // miss a delete made at exactly the compaction revision (etcd-io/etcd#18089).
     this.stream.write({
       create_request: {
         key: Buffer.from(prefix),
         range_end: Buffer.from(prefixEnd(prefix) || '\0'),
-        start_revision: afterRevision + 1,
+        start_revision: Math.max(afterRevision, 1),
         prev_kv: true,
+        fragment: true,
       },
     });
     if (signal?.aborted) this.close();
@@ -81,9 +87,12 @@ export class EtcdWatch implements Watch {
       this.fail(new StorageError('Unavailable', `etcd canceled the watch: ${res.cancel_reason || 'no reason given'}`));
       return;
     }
-    if (res.events.length === 0) return;
-    for (const e of res.events) this.queue.push(toEvent(e));
-    this.queued += res.events.length;
+    for (const e of res.events) if (e.kv.mod_revision > this.afterRevision) this.fragments.push(toEvent(e));
+    if (res.fragment || this.fragments.length === 0) return;
+    const events = this.fragments;
+    this.fragments = [];
+    for (const e of events) this.queue.push(e);
+    this.queued += events.length;
     if (this.queued >= this.highWater && !this.paused) {
       this.paused = true;
       this.stream.pause();
@@ -114,6 +123,10 @@ export class EtcdWatch implements Watch {
   close(): void {
     this.queue = [];
     this.shutdown();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   async next(): Promise<IteratorResult<WatchEvent[]>> {

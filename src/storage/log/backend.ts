@@ -49,7 +49,12 @@ export interface LogBackend {
   head(): number;
   /** The compaction revision: history below it is gone. */
   compacted(): number;
-  /** Removes superseded rows and tombstones below `revision` and records it; may run in steps. */
-  compact(revision: number): void;
+  /** Records the compaction revision: from now on nothing below it is served. */
+  startCompaction(revision: number): void;
+  /**
+   * Removes one bounded step of superseded rows and tombstones below `revision`, starting at row
+   * `from`; returns where the next step starts, or undefined when done.
+   */
+  compactStep(revision: number, from: number): number | undefined;
   close(): void;
 }

@@ -8,6 +8,8 @@
  */
 import { conflict, expired, futureRevision, keyExists, notFound, StorageError } from '../errors.js';
 import {
+  checkRevision,
+  checkWrite,
   prefixEnd,
   type DeleteResult,
   type GetOptions,
@@ -116,6 +118,13 @@ export class LogStore implements Store {
 
   private enqueue(op: WriteOp): Promise<KeyValue | DeleteResult> {
     if (this.closed) return Promise.reject(new StorageError('Closed', 'store is closed'));
+    try {
+      // A malformed write is refused alone, never inside a batch it would fail with it.
+      checkWrite(op.key, op.kind === 'delete' ? undefined : op.value);
+      if (op.kind === 'update') checkRevision(op.expected, 'expected revision');
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
     return new Promise((resolve, reject) => {
       this.pending.push({ op, resolve, reject });
       if (!this.scheduled) {
@@ -197,29 +206,33 @@ export class LogStore implements Store {
 
   watch(prefix: string, opts: WatchOptions): Watch {
     this.checkOpen();
+    checkRevision(opts.afterRevision, 'afterRevision');
     return this.hub.watch(prefix, opts.afterRevision, opts.signal);
   }
 
-  compact(revision: number): Promise<void> {
-    try {
-      this.checkOpen();
-      const head = this.backend.head();
-      if (revision > head) throw futureRevision(revision, head);
-      if (revision > this.backend.compacted()) {
-        this.backend.compact(revision);
-        this.hub.nudge();
-      }
-      return Promise.resolve();
-    } catch (e) {
-      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+  async compact(revision: number): Promise<void> {
+    this.checkOpen();
+    checkRevision(revision);
+    const head = this.backend.head();
+    if (revision > head) throw futureRevision(revision, head);
+    if (revision <= this.backend.compacted()) return;
+    // Recorded first (nothing below it is served from here on), then removed in small steps that
+    // yield to the event loop, so writers and watchers keep moving during a large compaction.
+    this.backend.startCompaction(revision);
+    this.hub.nudge();
+    for (let lo: number | undefined = 0; lo !== undefined && !this.closed; ) {
+      lo = this.backend.compactStep(revision, lo);
+      if (lo !== undefined) await new Promise((r) => setImmediate(r));
     }
   }
 
   currentRevision(): Promise<number> {
+    if (this.closed) return Promise.reject(new StorageError('Closed', 'store is closed'));
     return Promise.resolve(this.backend.head());
   }
 
   compactedRevision(): Promise<number> {
+    if (this.closed) return Promise.reject(new StorageError('Closed', 'store is closed'));
     return Promise.resolve(this.backend.compacted());
   }
 

@@ -89,9 +89,10 @@ class HubWatcher implements Watch {
     this.from = prefix;
     this.to = prefixEnd(prefix);
     this.cursor = afterRevision;
-    // Fail fast: a watch from compacted history is refused at creation, like etcd's.
+    // Fail fast: a watch from compacted history is refused at creation. Like etcd, the first
+    // revision a watch may start after is the compaction revision itself.
     const compacted = hub.backend.compacted();
-    if (afterRevision + 1 < compacted) this.error = expired(afterRevision, compacted);
+    if (afterRevision < compacted) this.error = expired(afterRevision, compacted);
     else if (afterRevision >= hub.backend.head()) {
       this.cursor = Math.max(afterRevision, hub.backend.head());
       this.live = true;
