@@ -16,7 +16,8 @@ const layers = {
   dns: ['api', 'client'],
   kubectl: ['api', 'client'],
   dashboard: ['api', 'client'],
-  cmd: ['api', 'storage', 'apiserver', 'client', 'controllers', 'scheduler', 'kubelet', 'proxy', 'dns', 'kubectl', 'dashboard'],
+  server: ['api', 'storage', 'apiserver', 'client', 'controllers', 'scheduler', 'kubelet', 'proxy', 'dns', 'kubectl', 'dashboard'],
+  cmd: ['server', 'api', 'storage', 'apiserver', 'client', 'controllers', 'scheduler', 'kubelet', 'proxy', 'dns', 'kubectl', 'dashboard'],
   util: [],
 };
 const all = Object.keys(layers);

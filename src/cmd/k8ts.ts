@@ -9,6 +9,7 @@ type Main = (args: string[]) => Promise<void>;
 /** Subcommands load lazily so that `k8ts version` does not pay for the server's modules. */
 const commands: Record<string, { summary: string; load: () => Promise<Main> }> = {
   server: { summary: 'run the all-in-one control plane (embedded SQLite by default)', load: async () => (await import('./server.js')).main },
+  apiserver: { summary: 'run the API server alone (e.g. --etcd-servers URL)', load: async () => (await import('./server.js')).apiserverMain },
   version: { summary: 'print the k8ts version', load: () => Promise.resolve(version) },
 };
 

@@ -1,33 +1,56 @@
-/** `k8ts server`: the all-in-one control plane on the embedded default. Flags only; behaviour lives below. */
-import { runStorage } from '../storage/serve.js';
+/** `k8ts server` and `k8ts apiserver`: flags only; behaviour lives in src/server. */
+import { runServer } from '../server/run.js';
 import { createLogger } from '../util/log.js';
 import { defaultDataDir, parse, shutdownSignal } from './flags.js';
 
-export const usage = `Usage: k8ts server [--data-dir DIR] [--etcd-servers URL[,URL...]]
+const common = `  --data-dir DIR                     state, PKI and kubeconfig (default ${defaultDataDir()})
+  --etcd-servers URL[,URL...]        keep state in this etcd cluster instead of embedded SQLite
+  --bind-address IP                  address to serve on (default 127.0.0.1)
+  --secure-port N                    HTTPS port (default 6443)
+  --service-cluster-ip-range CIDR    ClusterIPs come from here (default 10.43.0.0/16)
+  --advertise-address IP             address pods use to reach the API server`;
 
-Runs the all-in-one control plane. State lives in embedded SQLite under --data-dir
-(default ${defaultDataDir()}), or in the etcd cluster given by --etcd-servers.
-At this stage only storage runs; the API server, controllers and node agent join as they land.`;
+export const serverUsage = `Usage: k8ts server [flags]
 
-export async function main(args: string[]): Promise<void> {
+Runs the all-in-one control plane on embedded SQLite (or etcd) and writes the admin kubeconfig
+to <data-dir>/kubeconfig.yaml. The scheduler, controllers and node agent join as they land.
+
+${common}`;
+
+export const apiserverUsage = `Usage: k8ts apiserver [flags]
+
+Runs the API server alone.
+
+${common}`;
+
+async function run(args: string[], usage: string, component: string): Promise<void> {
   const { values } = parse(args, {
     'data-dir': { type: 'string' },
     'etcd-servers': { type: 'string' },
+    'bind-address': { type: 'string' },
+    'secure-port': { type: 'string' },
+    'service-cluster-ip-range': { type: 'string' },
+    'advertise-address': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     console.log(usage);
     return;
   }
-  const log = createLogger('server');
-  const signal = shutdownSignal();
-  log.info('starting k8ts server (storage only for now: the API server is not built yet)');
-  await runStorage(
+  const log = createLogger(component);
+  await runServer(
     {
       dataDir: values['data-dir'] ?? defaultDataDir(),
       etcdServers: values['etcd-servers']?.split(',').filter(Boolean),
+      bindAddress: values['bind-address'],
+      securePort: values['secure-port'] ? Number(values['secure-port']) : undefined,
+      serviceClusterIpRange: values['service-cluster-ip-range'],
+      advertiseAddress: values['advertise-address'],
       log,
     },
-    signal,
+    shutdownSignal(),
   );
 }
+
+export const main = (args: string[]) => run(args, serverUsage, 'server');
+export const apiserverMain = (args: string[]) => run(args, apiserverUsage, 'apiserver');

@@ -1,0 +1,164 @@
+/**
+ * Admission, in the order kube-apiserver runs the plugins that matter here: NamespaceLifecycle
+ * (no new objects in missing or terminating namespaces), ServiceAccount and DefaultTolerationSeconds
+ * for pods, and the Service REST's address allocation (ClusterIP, NodePort).
+ */
+import { field, forbidden, invalid, notFound } from '../api/errors.js';
+import type { CacheSet } from './cache/cache-set.js';
+import { IpAllocator, PortAllocator } from './allocator.js';
+import { isObject, type StoredObject } from './object.js';
+import type { Registry, Resource } from './registry.js';
+import type { Admission } from './rest/resource-store.js';
+
+type Rec = Record<string, unknown>;
+const rec = (v: unknown): Rec => (isObject(v) ? v : {});
+
+interface ServicePort {
+  name?: string;
+  port?: number;
+  nodePort?: number;
+  protocol?: string;
+}
+
+const needsNodePorts = (type: unknown) => type === 'NodePort' || type === 'LoadBalancer';
+
+export class ClusterAdmission implements Admission {
+  readonly ips: IpAllocator;
+  readonly ports = new PortAllocator();
+
+  constructor(
+    private readonly registry: Registry,
+    private readonly caches: CacheSet,
+    serviceCidr: string,
+  ) {
+    this.ips = new IpAllocator(serviceCidr);
+  }
+
+  /** Rebuilds allocations from the stored Services (at start). */
+  rebuild(): void {
+    const svc = this.registry.lookup('', 'v1', 'services');
+    const cache = svc && this.caches.get(svc.prefix);
+    if (!cache) return;
+    for (const [, s] of cache.list()) {
+      const spec = rec(s['spec']);
+      for (const ip of (spec['clusterIPs'] as string[] | undefined) ?? [spec['clusterIP']]) if (typeof ip === 'string') this.ips.claim(ip);
+      for (const p of (spec['ports'] as ServicePort[] | undefined) ?? []) if (p.nodePort) this.ports.claim(p.nodePort);
+    }
+  }
+
+  private namespaceLifecycle(res: Resource, obj: StoredObject): void {
+    if (!res.namespaced) return;
+    const nsRes = this.registry.lookup('', 'v1', 'namespaces');
+    const ns = obj.metadata.namespace ?? '';
+    const found = nsRes && this.caches.get(nsRes.prefix)?.get(`${nsRes.prefix}${ns}`);
+    if (!found) throw notFound({ group: '', resource: 'namespaces' }, ns);
+    if (found.metadata.deletionTimestamp && !(res.group === '' && res.kind === 'Event')) {
+      throw forbidden(`${res.plural} "${obj.metadata.name ?? ''}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`);
+    }
+  }
+
+  create(res: Resource, obj: StoredObject, _dryRun: boolean): (() => void) | void {
+    this.namespaceLifecycle(res, obj);
+    if (res.group === '' && res.kind === 'Pod') this.admitPod(obj);
+    if (res.group === '' && res.kind === 'Service') return this.allocateService(obj, undefined);
+  }
+
+  update(res: Resource, obj: StoredObject, old: StoredObject, _dryRun: boolean): void {
+    if (res.group === '' && res.kind === 'Service') this.allocateService(obj, old);
+  }
+
+  deleted(res: Resource, obj: StoredObject): void {
+    if (res.group !== '' || res.kind !== 'Service') return;
+    const spec = rec(obj['spec']);
+    for (const ip of (spec['clusterIPs'] as string[] | undefined) ?? []) this.ips.release(ip);
+    for (const p of (spec['ports'] as ServicePort[] | undefined) ?? []) if (p.nodePort) this.ports.release(p.nodePort);
+  }
+
+  private admitPod(pod: StoredObject): void {
+    const spec = rec(pod['spec']);
+    // ServiceAccount admission: every pod runs as an account, `default` unless named.
+    const sa = (spec['serviceAccountName'] as string | undefined) || (spec['serviceAccount'] as string | undefined) || 'default';
+    spec['serviceAccountName'] = sa;
+    spec['serviceAccount'] = sa;
+    // DefaultTolerationSeconds: pods ride out 300 s of not-ready/unreachable nodes before eviction.
+    const tolerations = ((spec['tolerations'] as Rec[] | undefined) ?? []).slice();
+    for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
+      const has = tolerations.some((t) => (t['key'] === key || (t['operator'] === 'Exists' && t['key'] === undefined)) && (t['effect'] === undefined || t['effect'] === 'NoExecute'));
+      if (!has) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
+    }
+    spec['tolerations'] = tolerations;
+    // Priority admission: no class named and no global default → priority 0.
+    if (spec['priority'] === undefined) spec['priority'] = 0;
+    pod['spec'] = spec;
+  }
+
+  /** Allocates ClusterIP and NodePorts; returns a function that releases what this call took. */
+  private allocateService(svc: StoredObject, old: StoredObject | undefined): () => void {
+    const spec = rec(svc['spec']);
+    const oldSpec = old ? rec(old['spec']) : undefined;
+    const taken: { ips: string[]; ports: number[] } = { ips: [], ports: [] };
+    const undo = () => {
+      for (const ip of taken.ips) this.ips.release(ip);
+      for (const p of taken.ports) this.ports.release(p);
+    };
+    const fail = (errs: ReturnType<typeof field.invalid>[]) => {
+      undo();
+      throw invalid({ group: '', kind: 'Service' }, svc.metadata.name ?? '', errs);
+    };
+    const type = spec['type'] ?? 'ClusterIP';
+    if (type !== 'ExternalName') {
+      const oldIp = oldSpec?.['clusterIP'];
+      const want = (spec['clusterIP'] as string | undefined) || ((spec['clusterIPs'] as string[] | undefined) ?? [])[0] || '';
+      if (oldSpec && typeof oldIp === 'string' && oldIp) {
+        if (want && want !== oldIp) fail([field.invalid('spec.clusterIPs[0]', want, 'may not change once set')]);
+        spec['clusterIP'] = oldIp;
+      } else if (want === 'None') {
+        spec['clusterIP'] = 'None';
+      } else if (want) {
+        if (!this.ips.contains(want)) fail([field.invalid('spec.clusterIPs', [want], `failed to allocate IP ${want}: the provided IP (${want}) is not in the valid range. The range of valid IPs is ${this.ips.cidr}`)]);
+        if (!this.ips.claim(want)) fail([field.invalid('spec.clusterIPs', [want], `failed to allocate IP ${want}: provided IP is already allocated`)]);
+        taken.ips.push(want);
+        spec['clusterIP'] = want;
+      } else {
+        const ip = this.ips.allocate();
+        if (!ip) fail([field.invalid('spec.clusterIPs', [], `failed to allocate a serviceIP: range is full`)]);
+        if (ip) taken.ips.push(ip);
+        spec['clusterIP'] = ip;
+      }
+      spec['clusterIPs'] = [spec['clusterIP']];
+      if (spec['clusterIP'] !== 'None' || !spec['ipFamilies']) {
+        spec['ipFamilies'] ??= ['IPv4'];
+        spec['ipFamilyPolicy'] ??= 'SingleStack';
+      }
+    }
+    const ports = ((spec['ports'] as ServicePort[] | undefined) ?? []).map((p) => ({ ...p }));
+    const oldPorts = ((oldSpec?.['ports'] as ServicePort[] | undefined) ?? []).filter((p) => p.nodePort);
+    if (needsNodePorts(type)) {
+      ports.forEach((p, i) => {
+        const kept = oldPorts.find((o) => o.nodePort === p.nodePort || (!p.nodePort && o.port === p.port && (o.protocol ?? 'TCP') === (p.protocol ?? 'TCP')));
+        if (p.nodePort && kept?.nodePort === p.nodePort) return;
+        if (!p.nodePort && kept?.nodePort) {
+          p.nodePort = kept.nodePort;
+          return;
+        }
+        if (p.nodePort) {
+          if (!this.ports.contains(p.nodePort)) fail([field.invalid(`spec.ports[${i}].nodePort`, p.nodePort, `provided port is not in the valid range. The range of valid ports is ${this.ports.min}-${this.ports.max}`)]);
+          if (!this.ports.claim(p.nodePort)) fail([field.invalid(`spec.ports[${i}].nodePort`, p.nodePort, 'provided port is already allocated')]);
+          taken.ports.push(p.nodePort);
+        } else {
+          const np = this.ports.allocate();
+          if (np === undefined) fail([field.invalid(`spec.ports[${i}].nodePort`, 0, 'range is full')]);
+          if (np !== undefined) taken.ports.push(np);
+          p.nodePort = np;
+        }
+      });
+    } else {
+      for (const p of ports) delete p.nodePort;
+    }
+    spec['ports'] = ports;
+    svc['spec'] = spec;
+    // Ports an update let go of are free again once it is stored; releasing early is harmless here.
+    for (const o of oldPorts) if (!ports.some((p) => p.nodePort === o.nodePort) && o.nodePort) this.ports.release(o.nodePort);
+    return undo;
+  }
+}

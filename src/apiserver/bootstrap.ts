@@ -1,0 +1,61 @@
+/**
+ * What kube-apiserver creates for itself at start: the namespaces default, kube-system,
+ * kube-public and kube-node-lease, and the `kubernetes` Service in default with its Endpoints
+ * pointing at the API server.
+ */
+import { isAlreadyExists } from '../api/errors.js';
+import type { Logger } from '../util/log.js';
+import type { Registry } from './registry.js';
+import type { RestHandler } from './rest/handler.js';
+
+export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+export interface BootstrapOptions {
+  clusterIp: string;
+  /** The API server's address and port as pods should reach it. */
+  advertiseAddress: string;
+  securePort: number;
+}
+
+export async function bootstrap(registry: Registry, rest: RestHandler, o: BootstrapOptions, log: Logger): Promise<void> {
+  const res = (plural: string) => {
+    const r = registry.lookup('', 'v1', plural);
+    if (!r) throw new Error(`core resource ${plural} missing`);
+    return rest.storeFor(r);
+  };
+  const ensure = async (what: string, fn: () => Promise<unknown>) => {
+    try {
+      await fn();
+      log.info('created', { object: what });
+    } catch (e) {
+      if (!isAlreadyExists(e)) throw e;
+    }
+  };
+  const namespaces = res('namespaces');
+  for (const name of SYSTEM_NAMESPACES) {
+    if (!namespaces.cache().get(namespaces.key('', name))) await ensure(`namespace/${name}`, () => namespaces.create('', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+  }
+  const services = res('services');
+  if (!services.cache().get(services.key('default', 'kubernetes'))) {
+    await ensure('service/kubernetes', () =>
+      services.create('default', {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } },
+        spec: { type: 'ClusterIP', clusterIP: o.clusterIp, sessionAffinity: 'None', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: o.securePort }] },
+      }),
+    );
+  }
+  if (o.advertiseAddress.startsWith('127.')) {
+    log.warn('no non-loopback address to advertise: the kubernetes Endpoints are not written', { address: o.advertiseAddress });
+    return;
+  }
+  const endpoints = res('endpoints');
+  const want = { subsets: [{ addresses: [{ ip: o.advertiseAddress }], ports: [{ name: 'https', port: o.securePort, protocol: 'TCP' }] }] };
+  const current = endpoints.cache().get(endpoints.key('default', 'kubernetes'));
+  if (!current) {
+    await ensure('endpoints/kubernetes', () => endpoints.create('default', { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'kubernetes', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } }, ...want }));
+  } else if (JSON.stringify(current['subsets']) !== JSON.stringify(want.subsets)) {
+    await endpoints.guaranteedUpdate('default', 'kubernetes', {}, (cur) => ({ ...cur, ...want }));
+  }
+}

@@ -1,0 +1,341 @@
+/**
+ * Serves resource requests (/api/v1/..., /apis/<g>/<v>/...): picks the resource, decodes the body,
+ * runs the verb against its ResourceStore and encodes the answer (object, list, Table or Status).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { badRequest, methodNotAllowed, notFound, statusError, success } from '../../api/errors.js';
+import type { Store } from '../../storage/store.js';
+import type { CacheSet } from '../cache/cache-set.js';
+import { decodeObject, mediaType, readBody } from '../http/body.js';
+import { parseBool, type RequestInfo } from '../http/request-info.js';
+import { JSON_TYPE, sendJson, TABLE_TYPE, wantsTable } from '../http/respond.js';
+import { isObject, type KubeObject, type StoredObject } from '../object.js';
+import type { Registry, Resource } from '../registry.js';
+import { groupVersion, isVirtual } from '../resources.js';
+import { tableConvertorFor, toTable, type IncludeObject } from '../tables.js';
+import { unknownFields } from './field-validation.js';
+import { listObjects } from './list.js';
+import { rfc3339 } from './meta.js';
+import { APPLY_PATCH_TYPE, decodePatchBody, patchObject, recordManager } from './patch.js';
+import { ResourceStore, type Admission, type DeleteOptions } from './resource-store.js';
+import { selection } from './selection.js';
+import { Strategy, type KindHooks } from './strategy.js';
+import { serveWatch } from './watch-http.js';
+import { scaleOf, setScale } from './scale.js';
+import { reviewResponse } from './reviews.js';
+import type { UserInfo } from '../auth.js';
+
+export interface RestDeps {
+  registry: Registry;
+  store: Store;
+  caches: CacheSet;
+  admission: Admission;
+  hooksFor: (res: Resource) => KindHooks;
+  clock?: () => Date;
+}
+
+export class RestHandler {
+  private readonly stores = new Map<string, ResourceStore>();
+  private readonly clock: () => Date;
+
+  constructor(private readonly deps: RestDeps) {
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  storeFor(res: Resource): ResourceStore {
+    const k = `${res.group}/${res.version}/${res.plural}`;
+    let s = this.stores.get(k);
+    if (!s) {
+      s = new ResourceStore(res, this.deps.registry, this.deps.store, this.deps.caches, new Strategy(res, this.deps.hooksFor(res)), this.deps.admission, this.clock);
+      this.stores.set(k, s);
+    }
+    return s;
+  }
+
+  forget(res: Resource): void {
+    this.stores.delete(`${res.group}/${res.version}/${res.plural}`);
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo, query: URLSearchParams, user: UserInfo): Promise<void> {
+    const resource = this.deps.registry.lookup(info.group, info.version, info.resource);
+    if (!resource) throw notFound({ group: info.group, resource: info.resource }, info.name || info.resource);
+    if (resource.namespaced && !info.namespace && info.name && info.verb !== 'list' && info.verb !== 'watch') {
+      throw notFound({ group: info.group, resource: info.resource }, info.name);
+    }
+    if (!resource.namespaced && info.namespace && info.resource !== 'namespaces') throw notFound({ group: info.group, resource: info.resource }, info.name);
+    const sub = info.subresource;
+    if (sub && !resource.subresources.some((s) => s.name === sub)) throw notFound({ group: info.group, resource: `${info.resource}/${sub}` }, info.name);
+    const verbs = sub ? (resource.subresources.find((s) => s.name === sub)?.verbs ?? []) : resource.verbs;
+    const verbForCheck = info.verb === 'watch' ? 'watch' : info.verb;
+    if (!verbs.includes(verbForCheck) && !(sub && (verbForCheck === 'create' || verbForCheck === 'get'))) {
+      throw methodNotAllowed(`the server does not allow this method on the requested resource`);
+    }
+    if (isVirtual(resource)) {
+      const body = decodeObject(await readBody(req), req.headers['content-type']);
+      sendJson(res, 201, reviewResponse(resource, isObject(body) ? body : {}, user));
+      return;
+    }
+    const rs = this.storeFor(resource);
+    const ns = resource.namespaced ? info.namespace : '';
+    const dryRun = query.getAll('dryRun').includes('All');
+    const fieldManager = query.get('fieldManager') ?? undefined;
+    switch (info.verb) {
+      case 'get':
+        return this.get(req, res, rs, ns, info, query);
+      case 'list':
+        return this.list(req, res, rs, ns, query);
+      case 'watch':
+        return this.watch(req, res, rs, ns, info, query);
+      case 'create':
+        return this.create(req, res, rs, ns, info, query, { dryRun, fieldManager });
+      case 'update':
+        return this.update(req, res, rs, ns, info, query, { dryRun, fieldManager });
+      case 'patch':
+        return this.patch(req, res, rs, ns, info, query, { dryRun, fieldManager });
+      case 'delete':
+        return this.delete(req, res, rs, ns, info, query, dryRun);
+      case 'deletecollection':
+        return this.deleteCollection(req, res, rs, ns, query, dryRun);
+      default:
+        throw methodNotAllowed(`the server does not allow this method on the requested resource`);
+    }
+  }
+
+  private respondObject(req: IncomingMessage, res: ServerResponse, rs: ResourceStore, code: number, obj: StoredObject, query: URLSearchParams): void {
+    const served = rs.served(obj);
+    if (wantsTable(req.headers.accept)) {
+      const conv = tableConvertorFor(rs.res.group, rs.res.kind);
+      const table = toTable(conv, [served], { now: this.clock(), includeObject: includeObject(query), resourceVersion: obj.metadata.resourceVersion });
+      sendJson(res, code, table, TABLE_TYPE);
+      return;
+    }
+    sendJson(res, code, served);
+  }
+
+  private get(req: IncomingMessage, res: ServerResponse, rs: ResourceStore, ns: string, info: RequestInfo, query: URLSearchParams): void {
+    const obj = rs.get(ns, info.name);
+    if (info.subresource === 'scale') return sendJson(res, 200, scaleOf(rs.res, obj));
+    if (info.subresource && info.subresource !== 'status') {
+      throw statusError(400, 'BadRequest', `${info.subresource} is not available yet for ${rs.res.plural}: no node agent runs this pod`);
+    }
+    this.respondObject(req, res, rs, 200, obj, query);
+  }
+
+  private keyPrefix(rs: ResourceStore, ns: string): string {
+    return rs.res.namespaced && ns ? `${rs.res.prefix}${ns}/` : rs.res.prefix;
+  }
+
+  private async list(req: IncomingMessage, res: ServerResponse, rs: ResourceStore, ns: string, query: URLSearchParams): Promise<void> {
+    const sel = selection(rs.res, query);
+    const limit = Number(query.get('limit') ?? 0) || 0;
+    const out = await listObjects(rs, this.deps.store, this.keyPrefix(rs, ns), sel, { limit, continueToken: query.get('continue') ?? '' });
+    const items = out.items.map((o) => rs.served(o));
+    if (wantsTable(req.headers.accept)) {
+      const conv = tableConvertorFor(rs.res.group, rs.res.kind);
+      const table = toTable(conv, items, {
+        now: this.clock(),
+        includeObject: includeObject(query),
+        resourceVersion: out.resourceVersion,
+        continue: out.continue,
+        remainingItemCount: out.remainingItemCount,
+      });
+      return sendJson(res, 200, table, TABLE_TYPE);
+    }
+    sendJson(res, 200, {
+      kind: `${rs.res.kind}List`,
+      apiVersion: groupVersion(rs.res),
+      metadata: { resourceVersion: out.resourceVersion, ...(out.continue ? { continue: out.continue } : {}), ...(out.remainingItemCount !== undefined ? { remainingItemCount: out.remainingItemCount } : {}) },
+      items,
+    });
+  }
+
+  private async watch(req: IncomingMessage, res: ServerResponse, rs: ResourceStore, ns: string, info: RequestInfo, query: URLSearchParams): Promise<void> {
+    if (info.name) query.set('fieldSelector', [query.get('fieldSelector'), `metadata.name=${info.name}`].filter(Boolean).join(','));
+    const sel = selection(rs.res, query);
+    const table = wantsTable(req.headers.accept);
+    const conv = table ? tableConvertorFor(rs.res.group, rs.res.kind) : undefined;
+    const inc = includeObject(query);
+    const timeout = query.get('timeoutSeconds');
+    await serveWatch(req, res, rs, sel, {
+      keyPrefix: this.keyPrefix(rs, ns),
+      resourceVersion: query.get('resourceVersion') ?? '',
+      timeoutSeconds: timeout ? Number(timeout) : undefined,
+      bookmarks: parseBool(query.get('allowWatchBookmarks')),
+      contentType: table ? TABLE_TYPE : JSON_TYPE,
+      render: (obj, first) => (conv ? toTable(conv, [obj], { now: this.clock(), includeObject: inc, resourceVersion: obj.metadata.resourceVersion, noHeaders: !first }) : obj),
+    });
+  }
+
+  private async readObject(req: IncomingMessage, rs: ResourceStore, query: URLSearchParams, res: ServerResponse, expectKind: { apiVersion: string; kind: string }): Promise<KubeObject> {
+    const body = decodeObject(await readBody(req), req.headers['content-type']);
+    if (!isObject(body)) throw badRequest('the request body must be a JSON object');
+    const obj = body as KubeObject;
+    if (obj.apiVersion !== undefined && obj.apiVersion !== expectKind.apiVersion) {
+      throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${expectKind.apiVersion})`);
+    }
+    if (obj.kind !== undefined && obj.kind !== expectKind.kind) {
+      throw badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${expectKind.kind})`);
+    }
+    this.checkFields(rs, obj, query, res);
+    return obj;
+  }
+
+  /** fieldValidation: Strict rejects unknown fields (400), Warn (the default) answers with Warning headers. */
+  private checkFields(rs: ResourceStore, obj: KubeObject, query: URLSearchParams, res: ServerResponse): void {
+    const mode = query.get('fieldValidation') ?? 'Warn';
+    if (mode === 'Ignore') return;
+    if (mode !== 'Strict' && mode !== 'Warn') throw badRequest(`fieldValidation must be one of "Ignore", "Warn" or "Strict", not "${mode}"`);
+    const unknown = unknownFields(rs.res, obj);
+    if (unknown.length === 0) return;
+    if (mode === 'Strict') {
+      const list = unknown.map((f) => `unknown field "${f}"`);
+      throw badRequest(`${rs.res.kind} in version "${rs.res.version}" cannot be handled as a ${rs.res.kind}: strict decoding error: ${list.join(', ')}`);
+    }
+    res.setHeader('Warning', unknown.map((f) => `299 - "unknown field \\"${f}\\""`));
+  }
+
+  private async create(req: IncomingMessage, res: ServerResponse, rs: ResourceStore, ns: string, info: RequestInfo, query: URLSearchParams, opts: { dryRun: boolean; fieldManager?: string }): Promise<void> {
+    if (info.subresource) return this.createSubresource(req, res, rs, ns, info);
+    if (rs.res.namespaced && !ns) throw badRequest('the namespace of the object is required');
+    const obj = await this.readObject(req, rs, query, res, { apiVersion: groupVersion(rs.res), kind: rs.res.kind });
+    const created = await rs.create(ns, obj, opts);
+    this.respondObject(req, res, rs, 201, created, query);
+  }
+
+  private async createSubresource(req: IncomingMessage, res: ServerResponse, rs: ResourceStore, ns: string, info: RequestInfo): Promise<void> {
+    const body = decodeObject(await readBody(req), req.headers['content-type']);
+    const b = isObject(body) ? body : {};
+    if (rs.res.kind === 'Pod' && rs.res.group === '' && info.subresource === 'binding') {
+      const target = isObject(b['target']) ? b['target'] : {};
+      const node = typeof target['name'] === 'string' ? target['name'] : '';
+      if (!node) throw statusError(422, 'Invalid', 'Binding.target.name: Required value');
+      await rs.guaranteedUpdate(ns, info.name, {}, (pod) => {
+        const spec = (pod['spec'] ?? {}) as Record<string, unknown>;
+        if (pod.metadata?.deletionTimestamp) throw statusError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${info.name}": pod ${info.name} is being deleted, cannot be assigned to a host`);
+        const assigned = spec['nodeName'];
+        if (typeof assigned === 'string' && assigned) throw statusError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${info.name}": pod ${info.name} is already assigned to node "${assigned}"`);
+        spec['nodeName'] = node;
+        pod['spec'] = spec;
+        return pod;
+      });
+      // The scheduled condition is status: set it through the status path, as the scheduler does.
+      await rs.guaranteedUpdate(ns, info.name, { subresource: 'status' }, (pod) => {
+        const status = (pod['status'] ?? {}) as { conditions?: Array<Record<string, unknown>> };
+        const conds = (status.conditions ?? []).filter((c) => c['type'] !== 'PodScheduled');
+        conds.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(this.clock()) });
+        pod['status'] = { ...status, conditions: conds };
+        return pod;
+      });
+      return sendJson(res, 201, success());
+    }
+    if (rs.res.kind === 'Pod' && rs.res.group === '' && info.subresource === 'eviction') {
+      const out = await rs.delete(ns, info.name, {});
+      void out;
+      return sendJson(res, 201, success());
+    }
+    throw statusError(400, 'BadRequest', `${rs.res.plural}/${info.subresource} is not supported yet`);
+  }
+
+  private async update(req: IncomingMessage, res: ServerResponse, rs: ResourceStore, ns: string, info: RequestInfo, query: URLSearchParams, opts: { dryRun: boolean; fieldManager?: string }): Promise<void> {
+    if (info.subresource === 'scale') {
+      const body = decodeObject(await readBody(req), req.headers['content-type']);
+      const scale = isObject(body) ? body : {};
+      const updated = await rs.guaranteedUpdate(ns, info.name, opts, (cur) => setScale(rs.res, cur, scale, true));
+      return sendJson(res, 200, scaleOf(rs.res, updated));
+    }
+    const expect = info.subresource === 'finalize' ? { apiVersion: 'v1', kind: 'Namespace' } : { apiVersion: groupVersion(rs.res), kind: rs.res.kind };
+    const obj = await this.readObject(req, rs, query, res, expect);
+    if (info.subresource === 'finalize') {
+      const finalizers = ((obj['spec'] ?? {}) as { finalizers?: string[] }).finalizers ?? [];
+      const out = await rs.guaranteedUpdate(ns, info.name, opts, (cur) => {
+        cur['spec'] = { ...((cur['spec'] ?? {})), finalizers };
+        return cur;
+      });
+      // A terminating namespace with nothing left to finalize goes away.
+      if (out.metadata.deletionTimestamp && finalizers.length === 0 && (out.metadata.finalizers ?? []).length === 0) {
+        const gone = await rs.delete(ns, info.name, {}).catch(() => undefined);
+        return this.respondObject(req, res, rs, 200, gone?.object ?? out, query);
+      }
+      return this.respondObject(req, res, rs, 200, out, query);
+    }
+    const updated = await rs.update(ns, info.name, obj, { ...opts, subresource: info.subresource || undefined });
+    this.respondObject(req, res, rs, 200, updated, query);
+  }
+
+  private async patch(req: IncomingMessage, res: ServerResponse, rs: ResourceStore, ns: string, info: RequestInfo, query: URLSearchParams, opts: { dryRun: boolean; fieldManager?: string }): Promise<void> {
+    const mt = mediaType(req.headers['content-type']);
+    const patch = decodePatchBody(mt, await readBody(req));
+    const sub = info.subresource || undefined;
+    if (sub === 'scale') {
+      const updated = await rs.guaranteedUpdate(ns, info.name, opts, (cur) => setScale(rs.res, cur, patchObject(rs.res, mt, scaleOf(rs.res, cur), patch), false));
+      return sendJson(res, 200, scaleOf(rs.res, updated));
+    }
+    if (mt === APPLY_PATCH_TYPE) {
+      if (!opts.fieldManager) throw badRequest('PATCH, application/apply-patch+yaml requires fieldManager to be set');
+      if (isObject(patch)) this.checkFields(rs, patch, query, res);
+      const exists = rs.cache().get(rs.key(ns, info.name));
+      if (!exists && !sub) {
+        const obj = { ...(patch as KubeObject), metadata: { ...((patch as KubeObject).metadata ?? {}), name: info.name } };
+        recordManager(obj, opts.fieldManager, 'Apply', patch, groupVersion(rs.res), rfc3339(this.clock()));
+        const created = await rs.create(ns, obj, opts);
+        return this.respondObject(req, res, rs, 201, created, query);
+      }
+    }
+    const updated = await rs.guaranteedUpdate(ns, info.name, { ...opts, subresource: sub }, (cur) => {
+      const out = patchObject(rs.res, mt, cur, patch) as StoredObject;
+      if (mt === APPLY_PATCH_TYPE && opts.fieldManager) {
+        out.metadata = { ...(out.metadata ?? {}) };
+        recordManager(out, opts.fieldManager, 'Apply', patch, groupVersion(rs.res), rfc3339(this.clock()), sub);
+      }
+      return out;
+    });
+    this.respondObject(req, res, rs, 200, updated, query);
+  }
+
+  private async deleteOptions(req: IncomingMessage, query: URLSearchParams, dryRun: boolean): Promise<DeleteOptions> {
+    const raw = await readBody(req);
+    const body = raw.length ? decodeObject(raw, req.headers['content-type']) : {};
+    const b = isObject(body) ? body : {};
+    const grace = query.get('gracePeriodSeconds') ?? (typeof b['gracePeriodSeconds'] === 'number' ? String(b['gracePeriodSeconds']) : null);
+    let policy = (query.get('propagationPolicy') ?? b['propagationPolicy']) as DeleteOptions['propagationPolicy'] | undefined;
+    const orphan = query.get('orphanDependents') ?? (typeof b['orphanDependents'] === 'boolean' ? String(b['orphanDependents']) : null);
+    if (!policy && orphan !== null) policy = parseBool(orphan) ? 'Orphan' : 'Background';
+    if (policy && !['Orphan', 'Background', 'Foreground'].includes(policy)) throw badRequest(`propagationPolicy must be one of Orphan, Background or Foreground, not ${String(policy)}`);
+    const pre = isObject(b['preconditions']) ? (b['preconditions'] as DeleteOptions['preconditions']) : undefined;
+    return {
+      dryRun: dryRun || (Array.isArray(b['dryRun']) && (b['dryRun'] as unknown[]).includes('All')),
+      gracePeriodSeconds: grace !== null ? Number(grace) : undefined,
+      propagationPolicy: policy,
+      preconditions: pre,
+    };
+  }
+
+  private async delete(req: IncomingMessage, res: ServerResponse, rs: ResourceStore, ns: string, info: RequestInfo, query: URLSearchParams, dryRun: boolean): Promise<void> {
+    const opts = await this.deleteOptions(req, query, dryRun);
+    const out = await rs.delete(ns, info.name, opts);
+    if (out.pending) return this.respondObject(req, res, rs, 200, out.object, query);
+    sendJson(res, 200, success({ name: info.name, group: rs.res.group || undefined, kind: rs.res.plural, uid: out.object.metadata.uid }));
+  }
+
+  private async deleteCollection(req: IncomingMessage, res: ServerResponse, rs: ResourceStore, ns: string, query: URLSearchParams, dryRun: boolean): Promise<void> {
+    const opts = await this.deleteOptions(req, query, dryRun);
+    const sel = selection(rs.res, query);
+    const items: StoredObject[] = [];
+    for (const [, obj] of rs.cache().list(this.keyPrefix(rs, ns))) if (sel.matches(obj)) items.push(obj);
+    const deleted: StoredObject[] = [];
+    for (const obj of items) {
+      try {
+        const out = await rs.delete(obj.metadata.namespace ?? '', obj.metadata.name ?? '', opts);
+        deleted.push(out.object);
+      } catch (e) {
+        if (!(e instanceof Error && 'status' in e && (e as { status: { code: number } }).status.code === 404)) throw e;
+      }
+    }
+    sendJson(res, 200, { kind: `${rs.res.kind}List`, apiVersion: groupVersion(rs.res), metadata: { resourceVersion: String(rs.cache().revision) }, items: deleted.map((o) => rs.served(o)) });
+  }
+}
+
+function includeObject(query: URLSearchParams): IncludeObject {
+  const v = query.get('includeObject');
+  return v === 'None' || v === 'Object' ? v : 'Metadata';
+}

@@ -1,0 +1,112 @@
+/**
+ * Runs the API server: PKI, watch caches over the given store, bootstrap objects, HTTPS on the
+ * secure port, the admin kubeconfig; stops when the signal aborts.
+ */
+import { createServer } from 'node:https';
+import { hostname, networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import type { Store } from '../storage/store.js';
+import type { Logger } from '../util/log.js';
+import { ClusterAdmission } from './admission.js';
+import { DefaultAuthorizer, ensurePki, pkiAuthenticator, tlsServerOptions, writeKubeconfig } from './auth.js';
+import { bootstrap } from './bootstrap.js';
+import { CacheSet } from './cache/cache-set.js';
+import { hooksFor } from './hooks.js';
+import { ApiMetrics } from './metrics.js';
+import { OpenApiV3 } from './openapi.js';
+import { Registry } from './registry.js';
+import { registerConverters } from './conversion.js';
+import { RestHandler } from './rest/handler.js';
+import { createRequestListener } from './server.js';
+
+export interface ApiServerOptions {
+  store: Store;
+  dataDir: string;
+  log: Logger;
+  bindAddress?: string;
+  securePort?: number;
+  serviceClusterIpRange?: string;
+  /** Address pods use to reach the API server (the `kubernetes` Endpoints). */
+  advertiseAddress?: string;
+  /** Where to write the admin kubeconfig (default `<dataDir>/kubeconfig.yaml`). */
+  kubeconfigPath?: string;
+  /** Called once serving, with the kubeconfig path and the URL. */
+  onReady?: (info: { kubeconfig: string; url: string; adminToken: string; caPem: string }) => void;
+}
+
+export async function runApiServer(o: ApiServerOptions, signal: AbortSignal): Promise<void> {
+  const t0 = Date.now();
+  const port = o.securePort ?? 6443;
+  const bind = o.bindAddress ?? '127.0.0.1';
+  const cidr = o.serviceClusterIpRange ?? '10.43.0.0/16';
+  const registry = new Registry();
+  registerConverters(registry);
+  const caches = new CacheSet(o.store, o.log);
+  const admission = new ClusterAdmission(registry, caches, cidr);
+  const pki = await ensurePki(join(o.dataDir, 'pki'), { ips: [admission.ips.first, ...(o.advertiseAddress ? [o.advertiseAddress] : [])], hostnames: [hostname()] });
+  if (pki.generated.length) o.log.info('generated cluster PKI', { dir: pki.dir, parts: pki.generated.join(',') });
+  const ac = new AbortController();
+  const stop = () => ac.abort();
+  signal.addEventListener('abort', stop, { once: true });
+  const following = await caches.start(registry.stored().map((r) => r.prefix), ac.signal);
+  try {
+    await serve();
+  } finally {
+    // Whatever ended serving (the signal, or a start-up failure), the cache loop ends with it.
+    ac.abort();
+    await following.done;
+    signal.removeEventListener('abort', stop);
+  }
+
+  async function serve(): Promise<void> {
+  admission.rebuild();
+  const rest = new RestHandler({ registry, store: o.store, caches, admission, hooksFor });
+  const advertise = o.advertiseAddress ?? defaultAdvertiseAddress(bind);
+  await bootstrap(registry, rest, { clusterIp: admission.ips.first, advertiseAddress: advertise, securePort: port }, o.log);
+  const metrics = new ApiMetrics();
+  let ready = false;
+  const server = createServer(
+    { ...tlsServerOptions(pki) },
+    createRequestListener({
+      registry,
+      rest,
+      openapi: new OpenApiV3(registry),
+      authn: pkiAuthenticator(pki),
+      authz: new DefaultAuthorizer(),
+      metrics,
+      log: o.log,
+      serverAddress: `${advertise}:${port}`,
+      ready: () => ready,
+      extraMetrics: () => ({ apiserver_storage_revision: caches.revision }),
+    }),
+  );
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, bind, () => resolve());
+  });
+  const url = `https://${bind === '0.0.0.0' ? '127.0.0.1' : bind}:${port}`;
+  const kubeconfig = o.kubeconfigPath ?? join(o.dataDir, 'kubeconfig.yaml');
+  await writeKubeconfig(kubeconfig, { server: url, caPem: pki.ca.certPem, clientCertPem: pki.admin.certPem, clientKeyPem: pki.admin.keyPem });
+  ready = true;
+  o.log.info('API server ready', { url, kubeconfig, startupMs: Date.now() - t0, revision: caches.revision });
+  o.onReady?.({ kubeconfig, url, adminToken: pki.adminToken, caPem: pki.ca.certPem });
+  await new Promise<void>((resolve) => (ac.signal.aborted ? resolve() : ac.signal.addEventListener('abort', () => resolve(), { once: true })));
+  ready = false;
+  server.closeIdleConnections();
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Watches are long-lived requests: end them so close() can finish.
+  setTimeout(() => server.closeAllConnections(), 2000).unref();
+  await closed;
+  o.log.info('API server stopped');
+  }
+}
+
+/** Like kube-apiserver: the bind address unless it is a wildcard or loopback, else the host's first non-loopback IPv4. */
+function defaultAdvertiseAddress(bind: string): string {
+  if (bind !== '0.0.0.0' && !bind.startsWith('127.')) return bind;
+  for (const addrs of Object.values(networkInterfaces())) {
+    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
+}

@@ -1,0 +1,144 @@
+/**
+ * The API server's HTTP front: authentication, authorization, and routing to discovery, OpenAPI,
+ * health, metrics, version and the resource handler. Every error leaves as a Kubernetes Status.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { notFound, statusError, unauthorized } from '../api/errors.js';
+import type { Logger } from '../util/log.js';
+import { forbiddenError, type Authenticator, type Authorizer } from './auth.js';
+import { aggregatedDiscovery, legacyGroup, legacyGroupList, legacyVersions, resourceList } from './discovery.js';
+import { requestInfo } from './http/request-info.js';
+import { sendError, sendJson, sendText, toApiError, wantsAggregatedDiscovery } from './http/respond.js';
+import type { ApiMetrics } from './metrics.js';
+import type { OpenApiV3 } from './openapi.js';
+import type { Registry } from './registry.js';
+import type { RestHandler } from './rest/handler.js';
+
+export const VERSION_INFO = {
+  major: '1',
+  minor: '32',
+  gitVersion: 'v1.32.0-k8ts',
+  gitCommit: '0000000000000000000000000000000000000000',
+  gitTreeState: 'clean',
+  buildDate: '2026-11-22T00:00:00Z',
+  goVersion: 'go1.23.3',
+  compiler: 'gc',
+  platform: 'linux/amd64',
+};
+
+export interface FrontDeps {
+  registry: Registry;
+  rest: RestHandler;
+  openapi: OpenApiV3;
+  authn: Authenticator;
+  authz: Authorizer;
+  metrics: ApiMetrics;
+  log: Logger;
+  /** host:port clients reach us on (legacy discovery's serverAddressByClientCIDRs). */
+  serverAddress: string;
+  ready: () => boolean;
+  extraMetrics?: () => Record<string, number>;
+}
+
+const DISCOVERY_TYPE = (v: string) => `application/json;g=apidiscovery.k8s.io;v=${v};as=APIGroupDiscoveryList`;
+
+export function createRequestListener(d: FrontDeps) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const started = process.hrtime.bigint();
+    let verb = (req.method ?? 'GET').toLowerCase();
+    let group = '';
+    let resource = '';
+    res.on('finish', () => {
+      d.metrics.observe(verb, group, resource, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
+    });
+    const done = (e?: unknown) => {
+      if (e === undefined) return;
+      const err = toApiError(e);
+      if (err.code >= 500) d.log.error('request failed', { method: req.method, url: req.url, error: e instanceof Error ? (e.stack ?? e.message) : JSON.stringify(e) });
+      sendError(res, err);
+    };
+    try {
+      const url = new URL(req.url ?? '/', 'https://k8ts.invalid');
+      const info = requestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
+      verb = info.verb;
+      group = info.group;
+      resource = info.resource;
+      const user = d.authn.authenticate(req);
+      if (!user) throw unauthorized();
+      const decision = d.authz.authorize({
+        user,
+        verb: info.isResourceRequest ? info.verb : verb,
+        group: info.group,
+        resource: info.resource,
+        subresource: info.subresource || undefined,
+        namespace: info.namespace || undefined,
+        name: info.name || undefined,
+        path: info.path,
+        resourceRequest: info.isResourceRequest,
+      });
+      if (!decision.allowed) {
+        throw forbiddenError(
+          { user, verb: info.isResourceRequest ? info.verb : verb, group: info.group, resource: info.resource, subresource: info.subresource || undefined, namespace: info.namespace || undefined, name: info.name || undefined, path: info.path, resourceRequest: info.isResourceRequest },
+          decision.reason,
+        );
+      }
+      if (info.isResourceRequest) {
+        d.rest.handle(req, res, info, url.searchParams, user).catch(done);
+        return;
+      }
+      serveNonResource(d, req, res, info.path);
+    } catch (e) {
+      done(e);
+    }
+  };
+}
+
+function serveNonResource(d: FrontDeps, req: IncomingMessage, res: ServerResponse, path: string): void {
+  const accept = req.headers.accept;
+  switch (path) {
+    case '/version':
+      return sendJson(res, 200, VERSION_INFO);
+    case '/healthz':
+    case '/livez':
+    case '/healthz/ping':
+    case '/livez/ping':
+      return sendText(res, 200, 'ok');
+    case '/readyz':
+      return d.ready() ? sendText(res, 200, 'ok') : sendText(res, 503, 'readyz check failed: the watch cache is loading');
+    case '/metrics':
+      return sendText(res, 200, d.metrics.render(d.extraMetrics?.()));
+    case '/api': {
+      const agg = wantsAggregatedDiscovery(accept);
+      if (agg) return sendJson(res, 200, aggregatedDiscovery(d.registry, true, agg), DISCOVERY_TYPE(agg));
+      return sendJson(res, 200, legacyVersions(d.serverAddress));
+    }
+    case '/apis': {
+      const agg = wantsAggregatedDiscovery(accept);
+      if (agg) return sendJson(res, 200, aggregatedDiscovery(d.registry, false, agg), DISCOVERY_TYPE(agg));
+      return sendJson(res, 200, legacyGroupList(d.registry));
+    }
+    case '/openapi/v3':
+      return sendJson(res, 200, d.openapi.root());
+    case '/':
+      return sendJson(res, 200, { paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/metrics', '/openapi/v3', '/readyz', '/version'] });
+  }
+  if (path.startsWith('/openapi/v3/')) {
+    const doc = d.openapi.document(path.slice('/openapi/v3/'.length));
+    if (!doc) throw notFound({ group: '', resource: 'openapi' }, path);
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': doc.body.length, ETag: `"${doc.hash}"`, 'Cache-Control': 'public, immutable', Expires: new Date(Date.now() + 365 * 86400_000).toUTCString() });
+    res.end(doc.body);
+    return;
+  }
+  const m = /^\/apis\/([^/]+)(?:\/([^/]+))?$/.exec(path);
+  if (m) {
+    const g = m[1] ?? '';
+    const body = m[2] ? resourceList(d.registry, g, m[2]) : legacyGroup(d.registry, g);
+    if (body) return sendJson(res, 200, body);
+  }
+  if (path === '/api/v1') {
+    const body = resourceList(d.registry, '', 'v1');
+    if (body) return sendJson(res, 200, body);
+  }
+  if (path.startsWith('/healthz/') || path.startsWith('/livez/') || path.startsWith('/readyz/')) return sendText(res, 200, 'ok');
+  throw statusError(404, 'NotFound', 'the server could not find the requested resource');
+}
