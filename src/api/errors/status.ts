@@ -129,6 +129,6 @@ export function success(details?: StatusDetails): Status {
 /** Rebuilds an ApiError from a Status body a server sent. */
 export function fromStatus(body: unknown, httpCode: number): ApiError {
   const s = body as Partial<Status> | undefined;
-  if (s && s.kind === 'Status') return new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', ...s, code: s.code ?? httpCode } as Status);
+  if (s && s.kind === 'Status') return new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', ...s, code: s.code ?? httpCode });
   return statusError(httpCode, '', `the server responded with status ${httpCode}`);
 }
