@@ -26,7 +26,11 @@ done
 missing=()
 for pair in "${debian[@]+"${debian[@]}"}"; do
   pkg="${pair%%:*}"; bin="${pair#*:}"
-  command -v "$bin" >/dev/null 2>&1 || [ -x "$bin" ] || missing+=("$pkg")
+  case "$bin" in
+    # py:<module>: a Python module for Debian's /usr/bin/python3
+    py:*) /usr/bin/python3 -c "import ${bin#py:}" >/dev/null 2>&1 || missing+=("$pkg") ;;
+    *) command -v "$bin" >/dev/null 2>&1 || [ -x "$bin" ] || missing+=("$pkg") ;;
+  esac
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what it needs (npm packages; Debian's etcd-server when root),
+# The whole test suite: installs what it needs (npm packages; Debian's etcd-server, kubectl and
+# python3-kubernetes when root),
 # builds, lints, then runs every test on node:test. Extra arguments filter test files by substring.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-"$root/scripts/ensure.sh" --debian etcd-server:etcd
+"$root/scripts/ensure.sh" --debian etcd-server:etcd --debian kubernetes-client:kubectl --debian python3-kubernetes:py:kubernetes
 echo "== lint"
 npx eslint --max-warnings 0 src bench scripts test
 echo "== test"

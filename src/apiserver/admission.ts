@@ -6,7 +6,7 @@
 import { field, forbidden, invalid, notFound } from '../api/errors.js';
 import type { CacheSet } from './cache/cache-set.js';
 import { IpAllocator, PortAllocator } from './allocator.js';
-import { isObject, type StoredObject } from './object.js';
+import { isObject, str, type StoredObject } from './object.js';
 import type { Registry, Resource } from './registry.js';
 import type { Admission } from './rest/resource-store.js';
 
@@ -59,6 +59,7 @@ export class ClusterAdmission implements Admission {
 
   create(res: Resource, obj: StoredObject, _dryRun: boolean): (() => void) | void {
     this.namespaceLifecycle(res, obj);
+    if (res.group === 'apiextensions.k8s.io' && res.kind === 'CustomResourceDefinition') this.admitCrd(obj);
     if (res.group === '' && res.kind === 'Pod') this.admitPod(obj);
     if (res.group === '' && res.kind === 'Service') return this.allocateService(obj, undefined);
   }
@@ -72,6 +73,25 @@ export class ClusterAdmission implements Admission {
     const spec = rec(obj['spec']);
     for (const ip of (spec['clusterIPs'] as string[] | undefined) ?? []) this.ips.release(ip);
     for (const p of (spec['ports'] as ServicePort[] | undefined) ?? []) if (p.nodePort) this.ports.release(p.nodePort);
+  }
+
+  /** A CRD is named <plural>.<group>, and keeps its custom resources until they are cleaned up. */
+  private admitCrd(crd: StoredObject): void {
+    const spec = rec(crd['spec']);
+    const plural = str(rec(spec['names'])['plural']);
+    const group = str(spec['group']);
+    const name = crd.metadata.name ?? '';
+    if (name !== `${plural}.${group}`) {
+      throw invalid({ group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' }, name, [field.invalid('metadata.name', name, 'must be spec.names.plural+"."+spec.group')]);
+    }
+    const versions = Array.isArray(spec['versions']) ? (spec['versions'] as Rec[]) : [];
+    if (versions.length === 0) throw invalid({ group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' }, name, [field.required('spec.versions', 'must have exactly one version marked as storage version')]);
+    if (versions.filter((v) => v['storage'] === true).length !== 1) {
+      throw invalid({ group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' }, name, [field.invalid('spec.versions', versions.map((v) => v['name']), 'must have exactly one version marked as storage version')]);
+    }
+    const fin = new Set(crd.metadata.finalizers ?? []);
+    fin.add('customresourcecleanup.apiextensions.k8s.io');
+    crd.metadata.finalizers = [...fin];
   }
 
   private admitPod(pod: StoredObject): void {

@@ -37,3 +37,6 @@ export const clone = <T>(v: T): T => structuredClone(v);
 
 export const nameOf = (o: KubeObject) => o.metadata?.name ?? '';
 export const namespaceOf = (o: KubeObject) => o.metadata?.namespace ?? '';
+
+/** A string field of loosely-typed JSON, '' when absent or not a string. */
+export const str = (v: unknown): string => (typeof v === 'string' ? v : '');

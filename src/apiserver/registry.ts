@@ -19,7 +19,7 @@ export interface Resource extends ResourceDef {
   /** The storage version: the version objects are kept in. */
   storedVersion: string;
   /** Set when the resource comes from a CustomResourceDefinition. */
-  crd?: { name: string; schema?: unknown; preserveUnknownFields?: boolean };
+  crd?: { name: string; schema?: unknown; columns?: import('./tables.js').PrinterColumn[] };
 }
 
 export interface GroupInfo {

@@ -18,6 +18,7 @@ import { Registry } from './registry.js';
 import { registerConverters } from './conversion.js';
 import { RestHandler } from './rest/handler.js';
 import { createRequestListener } from './server.js';
+import { CrdController } from './crd.js';
 
 export interface ApiServerOptions {
   store: Store;
@@ -63,6 +64,7 @@ export async function runApiServer(o: ApiServerOptions, signal: AbortSignal): Pr
   const rest = new RestHandler({ registry, store: o.store, caches, admission, hooksFor });
   const advertise = o.advertiseAddress ?? defaultAdvertiseAddress(bind);
   await bootstrap(registry, rest, { clusterIp: admission.ips.first, advertiseAddress: advertise, securePort: port }, o.log);
+  const crds = new CrdController(registry, caches, rest, o.store, o.log).run(ac.signal).catch((e: unknown) => o.log.error('CRD controller stopped', { error: String(e) }));
   const metrics = new ApiMetrics();
   let ready = false;
   const server = createServer(
@@ -98,6 +100,7 @@ export async function runApiServer(o: ApiServerOptions, signal: AbortSignal): Pr
   // Watches are long-lived requests: end them so close() can finish.
   setTimeout(() => server.closeAllConnections(), 2000).unref();
   await closed;
+  await crds;
   o.log.info('API server stopped');
   }
 }

@@ -54,6 +54,8 @@ export function createRequestListener(d: FrontDeps) {
     const done = (e?: unknown) => {
       if (e === undefined) return;
       const err = toApiError(e);
+      // Answered before the body was read (e.g. 413): this connection cannot carry another request.
+      if (!req.complete && !res.headersSent) res.setHeader('Connection', 'close');
       if (err.code >= 500) d.log.error('request failed', { method: req.method, url: req.url, error: e instanceof Error ? (e.stack ?? e.message) : JSON.stringify(e) });
       sendError(res, err);
     };

@@ -12,7 +12,7 @@ import { JSON_TYPE, sendJson, TABLE_TYPE, wantsTable } from '../http/respond.js'
 import { isObject, type KubeObject, type StoredObject } from '../object.js';
 import type { Registry, Resource } from '../registry.js';
 import { groupVersion, isVirtual } from '../resources.js';
-import { tableConvertorFor, toTable, type IncludeObject } from '../tables.js';
+import { crdTableConvertor, tableConvertorFor, toTable, type IncludeObject, type TableConvertor } from '../tables.js';
 import { unknownFields } from './field-validation.js';
 import { listObjects } from './list.js';
 import { rfc3339 } from './meta.js';
@@ -58,7 +58,7 @@ export class RestHandler {
 
   async handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo, query: URLSearchParams, user: UserInfo): Promise<void> {
     const resource = this.deps.registry.lookup(info.group, info.version, info.resource);
-    if (!resource) throw notFound({ group: info.group, resource: info.resource }, info.name || info.resource);
+    if (!resource) throw statusError(404, 'NotFound', 'the server could not find the requested resource');
     if (resource.namespaced && !info.namespace && info.name && info.verb !== 'list' && info.verb !== 'watch') {
       throw notFound({ group: info.group, resource: info.resource }, info.name);
     }
@@ -104,7 +104,7 @@ export class RestHandler {
   private respondObject(req: IncomingMessage, res: ServerResponse, rs: ResourceStore, code: number, obj: StoredObject, query: URLSearchParams): void {
     const served = rs.served(obj);
     if (wantsTable(req.headers.accept)) {
-      const conv = tableConvertorFor(rs.res.group, rs.res.kind);
+      const conv = convertorFor(rs.res);
       const table = toTable(conv, [served], { now: this.clock(), includeObject: includeObject(query), resourceVersion: obj.metadata.resourceVersion });
       sendJson(res, code, table, TABLE_TYPE);
       return;
@@ -131,7 +131,7 @@ export class RestHandler {
     const out = await listObjects(rs, this.deps.store, this.keyPrefix(rs, ns), sel, { limit, continueToken: query.get('continue') ?? '' });
     const items = out.items.map((o) => rs.served(o));
     if (wantsTable(req.headers.accept)) {
-      const conv = tableConvertorFor(rs.res.group, rs.res.kind);
+      const conv = convertorFor(rs.res);
       const table = toTable(conv, items, {
         now: this.clock(),
         includeObject: includeObject(query),
@@ -153,7 +153,7 @@ export class RestHandler {
     if (info.name) query.set('fieldSelector', [query.get('fieldSelector'), `metadata.name=${info.name}`].filter(Boolean).join(','));
     const sel = selection(rs.res, query);
     const table = wantsTable(req.headers.accept);
-    const conv = table ? tableConvertorFor(rs.res.group, rs.res.kind) : undefined;
+    const conv = table ? convertorFor(rs.res) : undefined;
     const inc = includeObject(query);
     const timeout = query.get('timeoutSeconds');
     await serveWatch(req, res, rs, sel, {
@@ -338,4 +338,16 @@ export class RestHandler {
 function includeObject(query: URLSearchParams): IncludeObject {
   const v = query.get('includeObject');
   return v === 'None' || v === 'Object' ? v : 'Metadata';
+}
+
+/** Printer columns: a CRD's additionalPrinterColumns, else the kind's built-in table. */
+function convertorFor(res: Resource): TableConvertor {
+  if (res.crd) {
+    try {
+      return crdTableConvertor(res.crd.columns ?? []);
+    } catch {
+      return crdTableConvertor([]);
+    }
+  }
+  return tableConvertorFor(res.group, res.kind);
 }
