@@ -20,11 +20,13 @@ export interface Cluster {
   log: string;
   process: ChildProcess;
   stop(): Promise<void>;
+  /** SIGKILL, keeping the data directory (a crash). */
+  kill(): Promise<void>;
 }
 
-export async function startServer(opts: { etcdServers?: string; args?: string[] } = {}): Promise<Cluster> {
-  const dir = mkdtempSync(join(tmpdir(), 'k8ts-e2e-'));
-  const port = await freePort();
+export async function startServer(opts: { etcdServers?: string; args?: string[]; dir?: string; port?: number } = {}): Promise<Cluster> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'k8ts-e2e-'));
+  const port = opts.port ?? (await freePort());
   const log = join(dir, 'server.log');
   const args = [CLI, 'server', '--data-dir', dir, '--secure-port', String(port), ...(opts.etcdServers ? ['--etcd-servers', opts.etcdServers] : []), ...(opts.args ?? [])];
   const { openSync, closeSync } = await import('node:fs');
@@ -41,6 +43,12 @@ export async function startServer(opts: { etcdServers?: string; args?: string[] 
     }
     rmSync(dir, { recursive: true, force: true });
   };
+  const kill = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+    }
+  };
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) {
@@ -49,14 +57,14 @@ export async function startServer(opts: { etcdServers?: string; args?: string[] 
       await stop();
       throw new Error(`k8ts server exited early:\n${text}`);
     }
-    if (existsSync(kubeconfig) && kubectl({ kubeconfig, dir }, ['get', '--raw', '/readyz']).code === 0) break;
+    if (existsSync(kubeconfig) && child.exitCode === null && kubectl({ kubeconfig, dir }, ['get', '--raw', '/readyz']).code === 0) break;
     if (Date.now() > deadline) {
       await stop();
       throw new Error('k8ts server did not become ready in 30 s');
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { dir, kubeconfig, port, log, process: child, stop };
+  return { dir, kubeconfig, port, log, process: child, stop, kill };
 }
 
 export interface Run {

@@ -39,9 +39,10 @@ export interface Authorizer {
 export const ANONYMOUS_PATHS: readonly string[] = [
   '/version', '/version/',
   '/healthz', '/healthz/*', '/livez', '/livez/*', '/readyz', '/readyz/*',
-  '/openapi', '/openapi/*',
-  '/api', '/api/*', '/apis', '/apis/*',
 ];
+
+/** The wider set (discovery and OpenAPI too) that Kubernetes before 1.14 gave anonymous users. */
+export const ANONYMOUS_DISCOVERY_PATHS: readonly string[] = [...ANONYMOUS_PATHS, '/openapi', '/openapi/*', '/api', '/api/*', '/apis', '/apis/*'];
 
 /** RBAC's NonResourceURLMatches: `*` alone matches all, a trailing `*` matches a prefix. */
 export function nonResourceUrlMatches(rule: string, path: string): boolean {
@@ -52,8 +53,8 @@ export function nonResourceUrlMatches(rule: string, path: string): boolean {
 /**
  * The policy until RBAC: members of system:masters and every authenticated user may do anything;
  * anyone else (system:anonymous) may only GET the non-resource paths in `anonymousPaths`.
- * Note: upstream (since 1.14) lets only authenticated users see discovery; we keep it open to
- * anonymous users here as the project's design asks.
+ * By default these are system:public-info-viewer's paths (version and health), as upstream since
+ * 1.14: discovery and OpenAPI need credentials.
  */
 export class DefaultAuthorizer implements Authorizer {
   constructor(private readonly anonymousPaths: readonly string[] = ANONYMOUS_PATHS) {}
