@@ -113,6 +113,9 @@ export class RestClient implements Transport {
         continue;
       }
       if (code < 200 || code > 299) throw errorFromResponse(code, text);
+      // Non-JSON answers (health checks, logs) come back as text.
+      const type = String(res.headers['content-type'] ?? '');
+      if (type !== '' && !type.includes('json')) return text as T;
       return (text === '' ? undefined : JSON.parse(text)) as T;
     }
   }

@@ -16,8 +16,8 @@ import { crdTableConvertor, tableConvertorFor, toTable, type IncludeObject, type
 import { unknownFields } from './field-validation.js';
 import { listObjects } from './list.js';
 import { rfc3339 } from './meta.js';
-import { APPLY_PATCH_TYPE, decodePatchBody, patchObject, recordManager } from './patch.js';
-import { ResourceStore, type Admission, type DeleteOptions } from './resource-store.js';
+import { APPLY_PATCH_TYPE, applyConfiguration, decodePatchBody, managerOrUserAgent, patchObject, trackWrite } from './patch.js';
+import { ResourceStore, type Admission, type DeleteOptions, type WriteOptions } from './resource-store.js';
 import { selection } from './selection.js';
 import { Strategy, type KindHooks } from './strategy.js';
 import { serveWatch } from './watch-http.js';
@@ -198,7 +198,7 @@ export class RestHandler {
     if (info.subresource) return this.createSubresource(req, res, rs, ns, info);
     if (rs.res.namespaced && !ns) throw badRequest('the namespace of the object is required');
     const obj = await this.readObject(req, rs, query, res, { apiVersion: groupVersion(rs.res), kind: rs.res.kind });
-    const created = await rs.create(ns, obj, opts);
+    const created = await rs.create(ns, obj, this.tracked(req, rs, opts));
     this.respondObject(req, res, rs, 201, created, query);
   }
 
@@ -240,7 +240,7 @@ export class RestHandler {
     if (info.subresource === 'scale') {
       const body = decodeObject(await readBody(req), req.headers['content-type']);
       const scale = isObject(body) ? body : {};
-      const updated = await rs.guaranteedUpdate(ns, info.name, opts, (cur) => setScale(rs.res, cur, scale, true));
+      const updated = await rs.guaranteedUpdate(ns, info.name, this.tracked(req, rs, opts, 'scale'), (cur) => setScale(rs.res, cur, scale, true));
       return sendJson(res, 200, scaleOf(rs.res, updated));
     }
     const expect = info.subresource === 'finalize' ? { apiVersion: 'v1', kind: 'Namespace' } : { apiVersion: groupVersion(rs.res), kind: rs.res.kind };
@@ -258,7 +258,8 @@ export class RestHandler {
       }
       return this.respondObject(req, res, rs, 200, out, query);
     }
-    const updated = await rs.update(ns, info.name, obj, { ...opts, subresource: info.subresource || undefined });
+    const sub = info.subresource || undefined;
+    const updated = await rs.update(ns, info.name, obj, { ...this.tracked(req, rs, opts, sub), subresource: sub });
     this.respondObject(req, res, rs, 200, updated, query);
   }
 
@@ -267,29 +268,45 @@ export class RestHandler {
     const patch = decodePatchBody(mt, await readBody(req));
     const sub = info.subresource || undefined;
     if (sub === 'scale') {
-      const updated = await rs.guaranteedUpdate(ns, info.name, opts, (cur) => setScale(rs.res, cur, patchObject(rs.res, mt, scaleOf(rs.res, cur), patch), false));
+      const updated = await rs.guaranteedUpdate(ns, info.name, this.tracked(req, rs, opts, 'scale'), (cur) => setScale(rs.res, cur, patchObject(rs.res, mt, scaleOf(rs.res, cur), patch), false));
       return sendJson(res, 200, scaleOf(rs.res, updated));
     }
-    if (mt === APPLY_PATCH_TYPE) {
-      if (!opts.fieldManager) throw badRequest('PATCH, application/apply-patch+yaml requires fieldManager to be set');
-      if (isObject(patch)) this.checkFields(rs, patch, query, res);
-      const exists = rs.cache().get(rs.key(ns, info.name));
-      if (!exists && !sub) {
-        const obj = { ...(patch as KubeObject), metadata: { ...((patch as KubeObject).metadata ?? {}), name: info.name } };
-        recordManager(obj, opts.fieldManager, 'Apply', patch, groupVersion(rs.res), rfc3339(this.clock()));
-        const created = await rs.create(ns, obj, opts);
-        return this.respondObject(req, res, rs, 201, created, query);
-      }
+    if (mt !== APPLY_PATCH_TYPE) {
+      const updated = await rs.guaranteedUpdate(ns, info.name, { ...this.tracked(req, rs, opts, sub), subresource: sub }, (cur) => patchObject(rs.res, mt, cur, patch));
+      return this.respondObject(req, res, rs, 200, updated, query);
     }
-    const updated = await rs.guaranteedUpdate(ns, info.name, { ...opts, subresource: sub }, (cur) => {
-      const out = patchObject(rs.res, mt, cur, patch) as StoredObject;
-      if (mt === APPLY_PATCH_TYPE && opts.fieldManager) {
-        out.metadata = { ...(out.metadata ?? {}) };
-        recordManager(out, opts.fieldManager, 'Apply', patch, groupVersion(rs.res), rfc3339(this.clock()), sub);
-      }
-      return out;
-    });
+    if (!opts.fieldManager) throw badRequest('PATCH, application/apply-patch+yaml requires fieldManager to be set');
+    if (isObject(patch)) this.checkFields(rs, patch, query, res);
+    const name = isObject(patch) && isObject(patch['metadata']) ? patch['metadata']['name'] : undefined;
+    if (typeof name === 'string' && name !== info.name) throw badRequest(`the name of the object (${name}) does not match the name on the URL (${info.name})`);
+    const applyOpts = { manager: opts.fieldManager, force: parseBool(query.get('force')), subresource: sub, now: rfc3339(this.clock()) };
+    // The managedFields apply computed, put back after the strategy prepared the object (a status
+    // update keeps the old metadata).
+    let managed: unknown;
+    const keep = (next: StoredObject) => {
+      if (managed === undefined) delete next.metadata.managedFields;
+      else next.metadata.managedFields = managed as unknown[];
+    };
+    const withManaged = (o: KubeObject): KubeObject => {
+      managed = o.metadata?.managedFields;
+      return o;
+    };
+    if (!sub && !rs.cache().get(rs.key(ns, info.name))) {
+      const applied = withManaged(applyConfiguration(rs.res, undefined, patch, applyOpts));
+      const obj = { ...applied, metadata: { ...(applied.metadata ?? {}), name: info.name } };
+      const created = await rs.create(ns, obj, { dryRun: opts.dryRun, manageFields: keep });
+      return this.respondObject(req, res, rs, 201, created, query);
+    }
+    const updated = await rs.guaranteedUpdate(ns, info.name, { dryRun: opts.dryRun, subresource: sub, manageFields: keep }, (cur) =>
+      withManaged(applyConfiguration(rs.res, cur, patch, applyOpts)),
+    );
     this.respondObject(req, res, rs, 200, updated, query);
+  }
+
+  /** Write options that record the request's manager in managedFields. */
+  private tracked(req: IncomingMessage, rs: ResourceStore, opts: { dryRun: boolean; fieldManager?: string }, subresource?: string): WriteOptions {
+    const manager = managerOrUserAgent(opts.fieldManager, req.headers['user-agent']);
+    return { ...opts, manageFields: (next, live) => trackWrite(rs.res, live, next, { manager, subresource, now: rfc3339(this.clock()) }) };
   }
 
   private async deleteOptions(req: IncomingMessage, query: URLSearchParams, dryRun: boolean): Promise<DeleteOptions> {

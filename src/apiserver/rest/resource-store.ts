@@ -18,6 +18,12 @@ import type { Strategy } from './strategy.js';
 export interface WriteOptions {
   dryRun?: boolean;
   fieldManager?: string;
+  /**
+   * managedFields bookkeeping, run on the object about to be written once the strategy has prepared
+   * (defaulted) it and before admission, where kube-apiserver's field manager runs; `live` is
+   * undefined on create. May throw an ApiError.
+   */
+  manageFields?: (next: StoredObject, live: StoredObject | undefined) => void;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -117,6 +123,7 @@ export class ResourceStore {
     delete meta.deletionGracePeriodSeconds;
     delete meta.selfLink;
     this.strategy.prepareForCreate(obj);
+    opts.manageFields?.(obj, undefined);
     // Mutating admission (allocation, defaults that need other objects) runs before validation.
     const release = await this.admission.create?.(this.res, obj, opts.dryRun ?? false);
     const errs = this.strategy.validate(obj);
@@ -171,8 +178,10 @@ export class ResourceStore {
       const desired = await mutate(clone(this.served(current)));
       let next = this.toStored(desired);
       next.metadata = { ...(next.metadata ?? {}) };
-      if (opts.subresource === 'status') next = this.strategy.prepareForStatusUpdate(next, current);
-      else {
+      if (opts.subresource === 'status') {
+        next = this.strategy.prepareForStatusUpdate(next, current);
+        opts.manageFields?.(next, current);
+      } else {
         // Fields the server owns cannot be changed by an update.
         for (const f of ['uid', 'creationTimestamp', 'namespace', 'name', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const) {
           const m = next.metadata as Record<string, unknown>;
@@ -182,6 +191,7 @@ export class ResourceStore {
         // Validation sees the stored version's resourceVersion, as upstream's does.
         next.metadata.resourceVersion = current.metadata.resourceVersion;
         this.strategy.prepareForUpdate(next, current);
+        opts.manageFields?.(next, current);
         await this.admission.update?.(this.res, next, current, opts.dryRun ?? false);
         const errs = this.strategy.validateUpdate(next, current);
         if (errs.length) this.invalid(name, errs);
