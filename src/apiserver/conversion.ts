@@ -41,7 +41,48 @@ function hpaToV2(obj: KubeObject): KubeObject {
   return { ...o, apiVersion: 'autoscaling/v2', spec: v2spec, ...(o['status'] !== undefined ? { status: v2status } : {}) };
 }
 
+/** Keys that have the same name in both Event shapes. */
+const EVENT_COMMON = ['metadata', 'eventTime', 'series', 'reason', 'action', 'type', 'related', 'reportingInstance'] as const;
+
+/** core/v1 Event (stored) → events.k8s.io/v1 Event. */
+function eventToEventsV1(obj: KubeObject): KubeObject {
+  const o = rec(clone(obj));
+  const out: Rec = { apiVersion: 'events.k8s.io/v1', kind: 'Event' };
+  for (const k of EVENT_COMMON) if (o[k] !== undefined) out[k] = o[k];
+  const source = rec(o['source']);
+  if (o['involvedObject'] !== undefined) out['regarding'] = o['involvedObject'];
+  if (o['message'] !== undefined) out['note'] = o['message'];
+  out['reportingController'] = o['reportingComponent'] ?? source['component'];
+  out['reportingInstance'] = o['reportingInstance'] ?? source['host'];
+  if (Object.keys(source).length) out['deprecatedSource'] = source;
+  if (o['firstTimestamp'] !== undefined) out['deprecatedFirstTimestamp'] = o['firstTimestamp'];
+  if (o['lastTimestamp'] !== undefined) out['deprecatedLastTimestamp'] = o['lastTimestamp'];
+  if (o['count'] !== undefined) out['deprecatedCount'] = o['count'];
+  if (out['eventTime'] === undefined) out['eventTime'] = null;
+  return out;
+}
+
+/** events.k8s.io/v1 Event → core/v1 Event (stored). */
+function eventsV1ToEvent(obj: KubeObject): KubeObject {
+  const o = rec(clone(obj));
+  const out: Rec = { apiVersion: 'v1', kind: 'Event' };
+  for (const k of EVENT_COMMON) if (o[k] !== undefined) out[k] = o[k];
+  out['involvedObject'] = o['regarding'] ?? {};
+  if (o['note'] !== undefined) out['message'] = o['note'];
+  if (o['reportingController'] !== undefined) out['reportingComponent'] = o['reportingController'];
+  const source = rec(o['deprecatedSource']);
+  out['source'] = Object.keys(source).length ? source : { component: o['reportingController'], host: o['reportingInstance'] };
+  if (o['deprecatedFirstTimestamp'] !== undefined) out['firstTimestamp'] = o['deprecatedFirstTimestamp'];
+  if (o['deprecatedLastTimestamp'] !== undefined) out['lastTimestamp'] = o['deprecatedLastTimestamp'];
+  if (o['deprecatedCount'] !== undefined) out['count'] = o['deprecatedCount'];
+  return out;
+}
+
 export function registerConverters(reg: Registry): void {
+  reg.setConverter('events.k8s.io', 'events', {
+    fromStorage: (obj) => eventToEventsV1(obj),
+    toStorage: (obj) => eventsV1ToEvent(obj),
+  });
   reg.setConverter('autoscaling', 'horizontalpodautoscalers', {
     fromStorage: (obj, v) => (v === 'v1' ? hpaToV1(obj) : obj),
     toStorage: (obj, v) => (v === 'v1' ? hpaToV2(obj) : obj),

@@ -16,7 +16,8 @@ export interface Converter {
 export interface Resource extends ResourceDef {
   /** `/registry/<resource>/` (namespaced keys add `<ns>/`). */
   prefix: string;
-  /** The storage version: the version objects are kept in. */
+  /** The storage group and version: what objects are kept as. */
+  storedGroup: string;
   storedVersion: string;
   /** Set when the resource comes from a CustomResourceDefinition. */
   crd?: { name: string; schema?: unknown; columns?: import('./tables.js').PrinterColumn[] };
@@ -43,11 +44,11 @@ export class Registry {
 
   static prefixFor(d: ResourceDef, crd = false): string {
     if (crd) return `/registry/${d.group}/${d.plural}/`;
-    return `/registry/${d.storageResource ?? (d.group === 'events.k8s.io' ? 'events.k8s.io/events' : d.plural)}/`;
+    return `/registry/${d.storageResource ?? d.plural}/`;
   }
 
   add(d: ResourceDef, crd?: Resource['crd']): Resource {
-    const res: Resource = { ...d, prefix: Registry.prefixFor(d, crd !== undefined), storedVersion: d.storageVersion ?? d.version, crd };
+    const res: Resource = { ...d, prefix: Registry.prefixFor(d, crd !== undefined), storedGroup: d.storageGroup ?? d.group, storedVersion: d.storageVersion ?? d.version, crd };
     this.byPath.set(`${d.group}/${d.version}/${d.plural}`, res);
     this.byKind.set(`${d.group}/${d.version}/${d.kind}`, res);
     if (!this.groupVersions.has(d.group)) {
@@ -96,7 +97,7 @@ export class Registry {
 
   /** Resources that keep objects (one per storage prefix: the stored version). */
   stored(): Resource[] {
-    return this.all().filter((r) => !isVirtual(r) && r.version === r.storedVersion);
+    return this.all().filter((r) => !isVirtual(r) && r.version === r.storedVersion && r.group === r.storedGroup);
   }
 
   groups(): GroupInfo[] {
@@ -113,15 +114,15 @@ export class Registry {
 
   /** Converts a stored object to the version `res` serves (identity when they match). */
   toServed(res: Resource, obj: KubeObject): KubeObject {
-    if (res.version === res.storedVersion) return obj;
+    if (res.version === res.storedVersion && res.group === res.storedGroup) return obj;
     const c = this.converters.get(`${res.group}/${res.plural}`);
     return c ? c.fromStorage(obj, res.version) : { ...obj, apiVersion: groupVersion(res) };
   }
 
   /** Converts an object of the version `res` serves to the stored version. */
   toStored(res: Resource, obj: KubeObject): KubeObject {
-    if (res.version === res.storedVersion) return obj;
+    if (res.version === res.storedVersion && res.group === res.storedGroup) return obj;
     const c = this.converters.get(`${res.group}/${res.plural}`);
-    return c ? c.toStorage(obj, res.version) : { ...obj, apiVersion: groupVersion({ group: res.group, version: res.storedVersion }) };
+    return c ? c.toStorage(obj, res.version) : { ...obj, apiVersion: groupVersion({ group: res.storedGroup, version: res.storedVersion }) };
   }
 }

@@ -27,6 +27,8 @@ export interface ResourceDef {
   storageResource?: string;
   /** Which group/version is stored when several versions share one storage (the others convert). */
   storageVersion?: string;
+  /** The stored group when it is not this one (events.k8s.io Events are stored as core Events). */
+  storageGroup?: string;
 }
 
 const ALL = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -105,7 +107,7 @@ export const BUILTIN_RESOURCES: ResourceDef[] = [
   // others
   r('coordination.k8s.io/v1', 'Lease', 'leases', true),
   r('discovery.k8s.io/v1', 'EndpointSlice', 'endpointslices', true),
-  r('events.k8s.io/v1', 'Event', 'events', true, { shortNames: ['ev'] }),
+  r('events.k8s.io/v1', 'Event', 'events', true, { shortNames: ['ev'], storageResource: 'events', storageGroup: '', storageVersion: 'v1' }),
   r('networking.k8s.io/v1', 'IngressClass', 'ingressclasses', false),
   r('networking.k8s.io/v1', 'Ingress', 'ingresses', true, { shortNames: ['ing'], subresources: [status()] }),
   r('networking.k8s.io/v1', 'NetworkPolicy', 'networkpolicies', true, { shortNames: ['netpol'] }),

@@ -65,6 +65,34 @@ test('malformed bodies, alias bombs, oversized bodies and unknown kinds get Kube
   assert.deepEqual(names, ['warned']);
 });
 
+test('duplicate fields: 400 under Strict, a Warning under Warn', async () => {
+  const path = '/api/v1/namespaces/default/configmaps';
+  const body = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"dup","name":"dup"},"data":{"a":"1"}}';
+  const strict = await raw(c, 'POST', `${path}?fieldValidation=Strict`, body);
+  assert.equal(strict.status, 400);
+  assert.match(status(strict.body).message, /duplicate field "metadata\.name"/);
+  const warned = await raw(c, 'POST', path, body);
+  assert.equal(warned.status, 201);
+  assert.match(String(warned.headers['warning']), /duplicate field \\"metadata\.name\\"/);
+});
+
+test('core v1 and events.k8s.io/v1 Events are one object seen two ways', async () => {
+  const core = { apiVersion: 'v1', kind: 'Event', metadata: { name: 'ev-core' }, involvedObject: { kind: 'Pod', name: 'web', namespace: 'default' }, reason: 'Started', message: 'Started container', type: 'Normal', source: { component: 'kubelet', host: 'node1' }, count: 2 };
+  assert.equal((await raw(c, 'POST', '/api/v1/namespaces/default/events', JSON.stringify(core))).status, 201);
+  const v1 = JSON.parse((await raw(c, 'GET', '/apis/events.k8s.io/v1/namespaces/default/events/ev-core')).body) as Record<string, unknown>;
+  assert.equal(v1['note'], 'Started container');
+  assert.equal((v1['regarding'] as { name: string }).name, 'web');
+  assert.equal(v1['reportingController'], 'kubelet');
+  assert.equal(v1['deprecatedCount'], 2);
+  const modern = { apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: { name: 'ev-new' }, eventTime: '2026-01-01T00:00:00.000000Z', regarding: { kind: 'Pod', name: 'web', namespace: 'default' }, reason: 'Scheduled', note: 'assigned', type: 'Normal', action: 'Binding', reportingController: 'default-scheduler', reportingInstance: 'sched-1' };
+  assert.equal((await raw(c, 'POST', '/apis/events.k8s.io/v1/namespaces/default/events', JSON.stringify(modern))).status, 201);
+  const asCore = JSON.parse((await raw(c, 'GET', '/api/v1/namespaces/default/events/ev-new')).body) as Record<string, unknown>;
+  assert.equal(asCore['message'], 'assigned');
+  assert.equal((asCore['involvedObject'] as { name: string }).name, 'web');
+  const list = JSON.parse((await raw(c, 'GET', '/api/v1/namespaces/default/events?fieldSelector=involvedObject.name%3Dweb')).body) as { items: unknown[] };
+  assert.equal(list.items.length, 2);
+});
+
 test('conflicts: a stale resourceVersion gets 409 Conflict, a duplicate create 409 AlreadyExists', async () => {
   const path = '/api/v1/namespaces/default/configmaps';
   const created = JSON.parse((await raw(c, 'POST', path, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cas' }, data: { v: '1' } }))).body) as { metadata: { resourceVersion: string } };

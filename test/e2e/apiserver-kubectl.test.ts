@@ -31,6 +31,22 @@ test('every kubectl minor sees the cluster: 1.27, 1.32, 1.33', () => {
   assert.match(ok(['get', 'svc', 'kubernetes', '-o', 'jsonpath={.spec.clusterIP}']), /^10\.43\.0\.1$/);
 });
 
+test('kubectl 1.33 drive the usual verbs too', () => {
+  for (const minor of [33]) {
+    const name = `v${minor}`;
+    const cm = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  labels: {minor: "${minor}"}\ndata: {a: "1"}\n`;
+    assert.match(ok(['create', '-f', '-'], { minor, input: cm }), new RegExp(`configmap/${name} created`));
+    assert.match(ok(['apply', '-f', '-'], { minor, input: cm.replace('"1"', '"2"') }), new RegExp(`configmap/${name} configured`));
+    assert.match(ok(['get', 'cm', '-l', `minor=${minor}`, '-o', 'wide'], { minor }), new RegExp(`^${name}\\s+1\\s+`, 'm'));
+    ok(['patch', 'cm', name, '-p', '{"data":{"b":"3"}}'], { minor });
+    ok(['label', 'cm', name, 'x=y'], { minor });
+    assert.equal(ok(['get', 'cm', name, '-o', 'jsonpath={.data.a}{.data.b}{.metadata.labels.x}'], { minor }), '23y');
+    ok(['create', 'deployment', name, '--image=nginx'], { minor });
+    assert.match(ok(['get', 'deploy', name], { minor }), new RegExp(`^${name}\\s+0/1`, 'm'));
+    assert.match(ok(['delete', 'deploy,cm', name], { minor }), /deleted/);
+  }
+});
+
 test('create -f and apply -f the kubernetes-101 manifests; pods stay Pending', () => {
   assert.match(ok(['create', '-f', ex('db-pod.yml')]), /pod\/redis created/);
   assert.match(ok(['apply', '-f', ex('db-svc.yml')]), /service\/redis created/);

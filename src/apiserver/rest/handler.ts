@@ -14,6 +14,7 @@ import type { Registry, Resource } from '../registry.js';
 import { groupVersion, isVirtual } from '../resources.js';
 import { crdTableConvertor, tableConvertorFor, toTable, type IncludeObject, type TableConvertor } from '../tables.js';
 import { unknownFields } from './field-validation.js';
+import { duplicateJsonFields } from './duplicate-fields.js';
 import { listObjects } from './list.js';
 import { rfc3339 } from './meta.js';
 import { APPLY_PATCH_TYPE, applyConfiguration, decodePatchBody, managerOrUserAgent, patchObject, trackWrite } from './patch.js';
@@ -167,7 +168,10 @@ export class RestHandler {
   }
 
   private async readObject(req: IncomingMessage, rs: ResourceStore, query: URLSearchParams, res: ServerResponse, expectKind: { apiVersion: string; kind: string }): Promise<KubeObject> {
-    const body = decodeObject(await readBody(req), req.headers['content-type']);
+    const raw = await readBody(req);
+    const body = decodeObject(raw, req.headers['content-type']);
+    const isJson = mediaType(req.headers['content-type']) === 'application/json' || mediaType(req.headers['content-type']) === '';
+    const duplicates = isJson && (query.get('fieldValidation') ?? 'Warn') !== 'Ignore' ? duplicateJsonFields(raw.toString('utf8')) : [];
     if (!isObject(body)) throw badRequest('the request body must be a JSON object');
     const obj = body as KubeObject;
     if (obj.apiVersion !== undefined && obj.apiVersion !== expectKind.apiVersion) {
@@ -176,22 +180,21 @@ export class RestHandler {
     if (obj.kind !== undefined && obj.kind !== expectKind.kind) {
       throw badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${expectKind.kind})`);
     }
-    this.checkFields(rs, obj, query, res);
+    this.checkFields(rs, obj, query, res, duplicates);
     return obj;
   }
 
   /** fieldValidation: Strict rejects unknown fields (400), Warn (the default) answers with Warning headers. */
-  private checkFields(rs: ResourceStore, obj: KubeObject, query: URLSearchParams, res: ServerResponse): void {
+  private checkFields(rs: ResourceStore, obj: KubeObject, query: URLSearchParams, res: ServerResponse, duplicates: string[] = []): void {
     const mode = query.get('fieldValidation') ?? 'Warn';
     if (mode === 'Ignore') return;
     if (mode !== 'Strict' && mode !== 'Warn') throw badRequest(`fieldValidation must be one of "Ignore", "Warn" or "Strict", not "${mode}"`);
-    const unknown = unknownFields(rs.res, obj);
-    if (unknown.length === 0) return;
+    const problems = [...unknownFields(rs.res, obj).map((f) => `unknown field "${f}"`), ...duplicates.map((f) => `duplicate field "${f}"`)];
+    if (problems.length === 0) return;
     if (mode === 'Strict') {
-      const list = unknown.map((f) => `unknown field "${f}"`);
-      throw badRequest(`${rs.res.kind} in version "${rs.res.version}" cannot be handled as a ${rs.res.kind}: strict decoding error: ${list.join(', ')}`);
+      throw badRequest(`${rs.res.kind} in version "${rs.res.version}" cannot be handled as a ${rs.res.kind}: strict decoding error: ${problems.join(', ')}`);
     }
-    res.setHeader('Warning', unknown.map((f) => `299 - "unknown field \\"${f}\\""`));
+    res.setHeader('Warning', problems.map((p) => `299 - ${JSON.stringify(p)}`));
   }
 
   private async create(req: IncomingMessage, res: ServerResponse, rs: ResourceStore, ns: string, info: RequestInfo, query: URLSearchParams, opts: { dryRun: boolean; fieldManager?: string }): Promise<void> {

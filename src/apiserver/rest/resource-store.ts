@@ -82,7 +82,7 @@ export class ResourceStore {
 
   private toStored(obj: KubeObject): StoredObject {
     const stored = this.registry.toStored(this.res, obj) as StoredObject;
-    return { ...stored, apiVersion: groupVersion({ group: this.res.group, version: this.res.storedVersion }), kind: this.res.kind };
+    return { ...stored, apiVersion: groupVersion({ group: this.res.storedGroup, version: this.res.storedVersion }), kind: this.res.kind };
   }
 
   private async written(revision: number): Promise<void> {
