@@ -14,10 +14,11 @@ import { CacheSet } from './cache/cache-set.js';
 import { hooksFor } from './hooks.js';
 import { ApiMetrics } from './metrics.js';
 import { OpenApiV3 } from './openapi.js';
+import { OpenApiV2 } from './openapi-v2.js';
 import { Registry } from './registry.js';
 import { registerConverters } from './conversion.js';
 import { RestHandler } from './rest/handler.js';
-import { createRequestListener } from './server.js';
+import { createRequestListener, VERSION_INFO } from './server.js';
 import { CrdController } from './crd.js';
 
 export interface ApiServerOptions {
@@ -67,12 +68,14 @@ export async function runApiServer(o: ApiServerOptions, signal: AbortSignal): Pr
   const crds = new CrdController(registry, caches, rest, o.store, o.log).run(ac.signal).catch((e: unknown) => o.log.error('CRD controller stopped', { error: String(e) }));
   const metrics = new ApiMetrics();
   let ready = false;
+  const openapi = new OpenApiV3(registry);
   const server = createServer(
     { ...tlsServerOptions(pki) },
     createRequestListener({
       registry,
       rest,
-      openapi: new OpenApiV3(registry),
+      openapi,
+      openapiV2: new OpenApiV2(openapi, VERSION_INFO.gitVersion, o.log),
       authn: pkiAuthenticator(pki),
       authz: new DefaultAuthorizer(),
       metrics,

@@ -11,6 +11,7 @@ import { requestInfo } from './http/request-info.js';
 import { sendError, sendJson, sendText, toApiError, wantsAggregatedDiscovery } from './http/respond.js';
 import type { ApiMetrics } from './metrics.js';
 import type { OpenApiV3 } from './openapi.js';
+import type { OpenApiV2 } from './openapi-v2.js';
 import type { Registry } from './registry.js';
 import type { RestHandler } from './rest/handler.js';
 
@@ -30,6 +31,8 @@ export interface FrontDeps {
   registry: Registry;
   rest: RestHandler;
   openapi: OpenApiV3;
+  /** /openapi/v2 for kubectl before 1.30; absent, those paths answer 404. */
+  openapiV2?: OpenApiV2;
   authn: Authenticator;
   authz: Authorizer;
   metrics: ApiMetrics;
@@ -121,8 +124,12 @@ function serveNonResource(d: FrontDeps, req: IncomingMessage, res: ServerRespons
     }
     case '/openapi/v3':
       return sendJson(res, 200, d.openapi.root());
+    case '/openapi/v2':
+    case '/swagger-2.0.0.pb-v1':
+      if (d.openapiV2) return d.openapiV2.serve(req, res, path === '/swagger-2.0.0.pb-v1');
+      break;
     case '/':
-      return sendJson(res, 200, { paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/metrics', '/openapi/v3', '/readyz', '/version'] });
+      return sendJson(res, 200, { paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/metrics', '/openapi/v2', '/openapi/v3', '/readyz', '/version'] });
   }
   if (path.startsWith('/openapi/v3/')) {
     const doc = d.openapi.document(path.slice('/openapi/v3/'.length));

@@ -1,5 +1,5 @@
 /**
- * The API server judged by the real kubectl (1.32, and 1.27 / 1.33): the verbs of issue 3 on the
+ * The API server judged by the real kubectl (1.32, and 1.27 / 1.28 / 1.33): the verbs of issue 3 on the
  * kinds the tutorials use, with pods staying Pending (no node agent yet).
  */
 import assert from 'node:assert/strict';
@@ -31,8 +31,8 @@ test('every kubectl minor sees the cluster: 1.27, 1.32, 1.33', () => {
   assert.match(ok(['get', 'svc', 'kubernetes', '-o', 'jsonpath={.spec.clusterIP}']), /^10\.43\.0\.1$/);
 });
 
-test('kubectl 1.33 drive the usual verbs too', () => {
-  for (const minor of [33]) {
+test('kubectl 1.27, 1.28 and 1.33 drive the usual verbs too', () => {
+  for (const minor of [27, 28, 33]) {
     const name = `v${minor}`;
     const cm = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  labels: {minor: "${minor}"}\ndata: {a: "1"}\n`;
     assert.match(ok(['create', '-f', '-'], { minor, input: cm }), new RegExp(`configmap/${name} created`));
@@ -45,6 +45,21 @@ test('kubectl 1.33 drive the usual verbs too', () => {
     assert.match(ok(['get', 'deploy', name], { minor }), new RegExp(`^${name}\\s+0/1`, 'm'));
     assert.match(ok(['delete', 'deploy,cm', name], { minor }), /deleted/);
   }
+});
+
+test('kubectl 1.27 validates against /openapi/v2 (protobuf): replace -f and explain', () => {
+  const minor = 27;
+  const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: old-replace\ndata: {a: "1"}\n';
+  ok(['create', '-f', '-'], { minor, input: cm });
+  assert.match(ok(['replace', '-f', '-'], { minor, input: cm.replace('"1"', '"2"') }), /configmap\/old-replace replaced/);
+  assert.equal(ok(['get', 'cm', 'old-replace', '-o', 'jsonpath={.data.a}'], { minor }), '2');
+  assert.match(ok(['explain', 'pod.spec.containers'], { minor }), /FIELD: +containers <\[\]Container>/);
+  // plaintext-openapiv2 reads only the v2 document: a broken or missing one fails here.
+  const v2 = ok(['explain', 'pod.spec.containers', '--output=plaintext-openapiv2'], { minor });
+  assert.match(v2, /RESOURCE: containers <\[\]Object>/);
+  assert.match(v2, /^ {3}image\t<string>/m);
+  assert.match(ok(['explain', 'deployment.spec.strategy', '--output=plaintext-openapiv2'], { minor }), /VERSION: +apps\/v1/);
+  ok(['delete', 'cm', 'old-replace'], { minor });
 });
 
 test('create -f and apply -f the kubernetes-101 manifests; pods stay Pending', () => {

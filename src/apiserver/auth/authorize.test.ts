@@ -44,6 +44,8 @@ describe('DefaultAuthorizer', () => {
     ['anonymous may get /readyz/etcd', path(anon, '/readyz/etcd'), true],
     ['anonymous may get /livez', path(anon, '/livez'), true],
     ['anonymous may not get /openapi/v3', path(anon, '/openapi/v3'), false],
+    ['anonymous may not get /openapi/v2', path(anon, '/openapi/v2'), false],
+    ['anonymous may not get /swagger-2.0.0.pb-v1', path(anon, '/swagger-2.0.0.pb-v1'), false],
     ['anonymous may not get /api (no anonymous discovery since 1.14)', path(anon, '/api'), false],
     ['anonymous may not get /apis/apps/v1', path(anon, '/apis/apps/v1'), false],
     ['anonymous may not post /version', path(anon, '/version', 'post'), false],
