@@ -8,7 +8,7 @@ import type { CacheSet } from './cache/cache-set.js';
 import { IpAllocator, PortAllocator } from './allocator.js';
 import { isObject, str, type StoredObject } from './object.js';
 import type { Registry, Resource } from './registry.js';
-import type { Admission } from './rest/resource-store.js';
+import type { Admission, AdmissionOutcome } from './rest/resource-store.js';
 
 type Rec = Record<string, unknown>;
 const rec = (v: unknown): Rec => (isObject(v) ? v : {});
@@ -61,11 +61,11 @@ export class ClusterAdmission implements Admission {
     this.namespaceLifecycle(res, obj);
     if (res.group === 'apiextensions.k8s.io' && res.kind === 'CustomResourceDefinition') this.admitCrd(obj);
     if (res.group === '' && res.kind === 'Pod') this.admitPod(obj);
-    if (res.group === '' && res.kind === 'Service') return this.allocateService(obj, undefined);
+    if (res.group === '' && res.kind === 'Service') return this.allocateService(obj, undefined).undo;
   }
 
-  update(res: Resource, obj: StoredObject, old: StoredObject, _dryRun: boolean): void {
-    if (res.group === '' && res.kind === 'Service') this.allocateService(obj, old);
+  update(res: Resource, obj: StoredObject, old: StoredObject, _dryRun: boolean): AdmissionOutcome | void {
+    if (res.group === '' && res.kind === 'Service') return this.allocateService(obj, old);
   }
 
   deleted(res: Resource, obj: StoredObject): void {
@@ -112,8 +112,11 @@ export class ClusterAdmission implements Admission {
     pod['spec'] = spec;
   }
 
-  /** Allocates ClusterIP and NodePorts; returns a function that releases what this call took. */
-  private allocateService(svc: StoredObject, old: StoredObject | undefined): () => void {
+  /**
+   * Allocates ClusterIP and NodePorts. `undo` releases what this call took (the write did not
+   * happen); `commit` releases what the old object held and the new one does not (after the write).
+   */
+  private allocateService(svc: StoredObject, old: StoredObject | undefined): Required<AdmissionOutcome> {
     const spec = rec(svc['spec']);
     const oldSpec = old ? rec(old['spec']) : undefined;
     const taken: { ips: string[]; ports: number[] } = { ips: [], ports: [] };
@@ -126,7 +129,18 @@ export class ClusterAdmission implements Admission {
       throw invalid({ group: '', kind: 'Service' }, svc.metadata.name ?? '', errs);
     };
     const type = spec['type'] ?? 'ClusterIP';
-    if (type !== 'ExternalName') {
+    const release: { ips: string[]; ports: number[] } = { ips: [], ports: [] };
+    // Leaving NodePort/LoadBalancer: fields that only made sense there go, unless the update set them.
+    if (oldSpec && needsNodePorts(oldSpec['type']) && !needsNodePorts(type)) {
+      for (const f of ['externalTrafficPolicy', 'healthCheckNodePort', 'allocateLoadBalancerNodePorts', 'loadBalancerClass', 'loadBalancerIP', 'loadBalancerSourceRanges']) {
+        if (JSON.stringify(spec[f]) === JSON.stringify(oldSpec[f])) delete spec[f];
+      }
+    }
+    if (type === 'ExternalName') {
+      // An ExternalName service has no cluster address: what it held goes back after the write.
+      for (const ip of (oldSpec?.['clusterIPs'] as string[] | undefined) ?? []) if (ip !== 'None') release.ips.push(ip);
+      for (const f of ['clusterIP', 'clusterIPs', 'ipFamilies', 'ipFamilyPolicy']) delete spec[f];
+    } else {
       const oldIp = oldSpec?.['clusterIP'];
       const want = (spec['clusterIP'] as string | undefined) || ((spec['clusterIPs'] as string[] | undefined) ?? [])[0] || '';
       if (oldSpec && typeof oldIp === 'string' && oldIp) {
@@ -177,8 +191,11 @@ export class ClusterAdmission implements Admission {
     }
     spec['ports'] = ports;
     svc['spec'] = spec;
-    // Ports an update let go of are free again once it is stored; releasing early is harmless here.
-    for (const o of oldPorts) if (!ports.some((p) => p.nodePort === o.nodePort) && o.nodePort) this.ports.release(o.nodePort);
-    return undo;
+    for (const o of oldPorts) if (o.nodePort && !ports.some((p) => p.nodePort === o.nodePort)) release.ports.push(o.nodePort);
+    const commit = () => {
+      for (const ip of release.ips) this.ips.release(ip);
+      for (const p of release.ports) this.ports.release(p);
+    };
+    return { undo, commit };
   }
 }

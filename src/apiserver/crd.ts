@@ -76,25 +76,31 @@ export class CrdController {
     return r;
   }
 
-  /** Follows CRDs until `signal` aborts; existing ones are established first. */
+  /**
+   * Follows CRDs until `signal` aborts; existing ones are established first. When the cache ends
+   * its watchers (a relist after compaction) it watches again from the current state.
+   */
   async run(signal: AbortSignal): Promise<void> {
     const res = this.crdResource();
-    const cache = this.caches.get(res.prefix);
-    if (!cache) return;
-    const w = cache.watch({ fromRevision: 0, keyPrefix: res.prefix, filter: () => true, signal });
-    for (;;) {
-      const batch = await w.next(60_000);
-      if (batch === undefined) break;
-      for (const ev of batch) {
-        const crd = ev.object as StoredObject;
-        try {
-          if (ev.type === 'DELETED') this.unserve(crd);
-          else if (crd.metadata.deletionTimestamp) await this.cleanup(crd);
-          else await this.establish(crd);
-        } catch (e) {
-          this.log.error('custom resource definition not handled', { crd: crd.metadata.name, error: e instanceof Error ? e.message : String(e) });
+    while (!signal.aborted) {
+      const cache = this.caches.get(res.prefix);
+      if (!cache) return;
+      const w = cache.watch({ fromRevision: 0, keyPrefix: res.prefix, filter: () => true, signal });
+      for (;;) {
+        const batch = await w.next(60_000);
+        if (batch === undefined) break;
+        for (const ev of batch) {
+          const crd = ev.object as StoredObject;
+          try {
+            if (ev.type === 'DELETED') this.unserve(crd);
+            else if (crd.metadata.deletionTimestamp) await this.cleanup(crd, signal);
+            else await this.establish(crd);
+          } catch (e) {
+            this.log.error('custom resource definition not handled', { crd: crd.metadata.name, error: e instanceof Error ? e.message : String(e) });
+          }
         }
       }
+      if (!signal.aborted) await new Promise((r) => setTimeout(r, 200));
     }
   }
 
@@ -156,12 +162,13 @@ export class CrdController {
   }
 
   /** A CRD being deleted: remove every custom resource of it, then let the CRD go. */
-  private async cleanup(crd: StoredObject): Promise<void> {
+  private async cleanup(crd: StoredObject, signal: AbortSignal): Promise<void> {
     const defs = crdResources(crd);
     const first = defs[0];
     if (first) {
       const prefix = Registry.prefixFor(first, true);
-      for (;;) {
+      // New custom resources are refused while the CRD terminates, so this ends.
+      while (!signal.aborted) {
         const page = await this.store.list(prefix, { limit: 500 });
         for (const kv of page.kvs) await this.store.delete(kv.key).catch(() => undefined);
         if (!page.more) break;

@@ -1,5 +1,8 @@
 /** Prometheus text metrics for the API server: requests by verb/resource/code and their latency. */
 
+/** Prometheus label values escape backslash, quote and newline. */
+const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+
 const BUCKETS = [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60];
 
 export class ApiMetrics {
@@ -8,6 +11,9 @@ export class ApiMetrics {
   private readonly started = Date.now();
 
   observe(verb: string, group: string, resource: string, code: number, seconds: number): void {
+    verb = escapeLabel(verb);
+    group = escapeLabel(group);
+    resource = escapeLabel(resource);
     const labels = `verb="${verb}",group="${group}",resource="${resource}",code="${code}"`;
     this.counts.set(labels, (this.counts.get(labels) ?? 0) + 1);
     const hk = `verb="${verb}",group="${group}",resource="${resource}"`;

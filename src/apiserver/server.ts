@@ -66,8 +66,11 @@ export function createRequestListener(d: FrontDeps) {
       const url = new URL(req.url ?? '/', 'https://k8ts.invalid');
       const info = requestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
       verb = info.verb;
-      group = info.group;
-      resource = info.resource;
+      // Only served resources name a metric series: anything else would let clients invent series.
+      if (info.isResourceRequest && d.registry.lookup(info.group, info.version, info.resource)) {
+        group = info.group;
+        resource = info.resource;
+      }
       const user = d.authn.authenticate(req);
       if (!user) throw unauthorized();
       const decision = d.authz.authorize({

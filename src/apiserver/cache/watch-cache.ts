@@ -123,7 +123,8 @@ export class WatchCache {
   watch(opts: { fromRevision: number; keyPrefix: string; filter: WatchFilter; signal: AbortSignal }): CacheWatcher {
     const w = new CacheWatcher(this, opts.keyPrefix, opts.filter, this.watcherQueueLimit);
     if (opts.fromRevision === 0) {
-      for (const [key, obj] of this.list(opts.keyPrefix)) w.offer({ type: 'ADDED', key, object: obj, revision: this.revision });
+      // The initial state is not held to the queue limit: a client asking for it gets all of it.
+      for (const [key, obj] of this.list(opts.keyPrefix)) w.offer({ type: 'ADDED', key, object: obj, revision: this.revision }, true);
       w.cursor = this.revision;
     } else {
       if (opts.fromRevision < this.windowStart) throw new TooOldError(opts.fromRevision, this.windowStart);
@@ -167,7 +168,7 @@ export class CacheWatcher {
     private readonly limit: number,
   ) {}
 
-  offer(e: CacheEvent): void {
+  offer(e: CacheEvent, initial = false): void {
     if (this.closed || (e.revision <= this.cursor && e.type !== 'ADDED') || !e.key.startsWith(this.keyPrefix)) return;
     if (e.type !== 'ADDED' || e.revision > this.cursor) this.cursor = Math.max(this.cursor, e.revision);
     const now = e.type !== 'DELETED' && this.filter(e.object);
@@ -177,7 +178,7 @@ export class CacheWatcher {
     else if (e.type === 'MODIFIED') type = now && before ? 'MODIFIED' : now ? 'ADDED' : before ? 'DELETED' : undefined;
     else type = before || (e.prev === undefined && this.filter(e.object)) ? 'DELETED' : undefined;
     if (!type) return;
-    if (this.queue.length >= this.limit) {
+    if (!initial && this.queue.length >= this.limit) {
       this.overflowed = true;
       this.close();
       return;

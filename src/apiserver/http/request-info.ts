@@ -19,6 +19,8 @@ export interface RequestInfo {
   rest: string[];
 }
 
+import { badRequest } from '../../api/errors.js';
+
 const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
 /** Go's strconv.ParseBool, as kube-apiserver parses boolean query parameters (watch=True, 1, t). */
@@ -40,7 +42,12 @@ export function requestInfo(method: string, path: string, query: URLSearchParams
     name: '',
     rest: [],
   };
-  let parts = clean.split('/').filter(Boolean).map((p) => decodeURIComponent(p));
+  let parts: string[];
+  try {
+    parts = clean.split('/').filter(Boolean).map((p) => decodeURIComponent(p));
+  } catch {
+    throw badRequest(`invalid escape in the request path: ${clean}`);
+  }
   if (parts[0] === 'api') parts = parts.slice(1);
   else if (parts[0] === 'apis') {
     if (parts.length < 3) return info;

@@ -3,7 +3,7 @@
  * runs the verb against its ResourceStore and encodes the answer (object, list, Table or Status).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { badRequest, methodNotAllowed, notFound, statusError, success } from '../../api/errors.js';
+import { badRequest, conflict, methodNotAllowed, notFound, statusError, success } from '../../api/errors.js';
 import type { Store } from '../../storage/store.js';
 import type { CacheSet } from '../cache/cache-set.js';
 import { decodeObject, mediaType, readBody } from '../http/body.js';
@@ -171,7 +171,7 @@ export class RestHandler {
     const raw = await readBody(req);
     const body = decodeObject(raw, req.headers['content-type']);
     const isJson = mediaType(req.headers['content-type']) === 'application/json' || mediaType(req.headers['content-type']) === '';
-    const duplicates = isJson && (query.get('fieldValidation') ?? 'Warn') !== 'Ignore' ? duplicateJsonFields(raw.toString('utf8')) : [];
+    const duplicates = isJson && (query.get('fieldValidation') ?? 'Warn') !== 'Ignore' ? safeDuplicates(raw.toString('utf8')) : [];
     if (!isObject(body)) throw badRequest('the request body must be a JSON object');
     const obj = body as KubeObject;
     if (obj.apiVersion !== undefined && obj.apiVersion !== expectKind.apiVersion) {
@@ -198,21 +198,31 @@ export class RestHandler {
   }
 
   private async create(req: IncomingMessage, res: ServerResponse, rs: ResourceStore, ns: string, info: RequestInfo, query: URLSearchParams, opts: { dryRun: boolean; fieldManager?: string }): Promise<void> {
-    if (info.subresource) return this.createSubresource(req, res, rs, ns, info);
+    if (info.subresource) return this.createSubresource(req, res, rs, ns, info, query);
     if (rs.res.namespaced && !ns) throw badRequest('the namespace of the object is required');
+    if (rs.res.crd && this.crdTerminating(rs.res)) {
+      throw methodNotAllowed(`create not allowed while custom resource definition is terminating`);
+    }
     const obj = await this.readObject(req, rs, query, res, { apiVersion: groupVersion(rs.res), kind: rs.res.kind });
     const created = await rs.create(ns, obj, this.tracked(req, rs, opts));
     this.respondObject(req, res, rs, 201, created, query);
   }
 
-  private async createSubresource(req: IncomingMessage, res: ServerResponse, rs: ResourceStore, ns: string, info: RequestInfo): Promise<void> {
+  /** Whether the CRD behind a custom resource is being deleted (its CRs are being cleaned up). */
+  private crdTerminating(res: Resource): boolean {
+    const crdRes = this.deps.registry.lookup('apiextensions.k8s.io', 'v1', 'customresourcedefinitions');
+    const crd = crdRes && res.crd ? this.deps.caches.get(crdRes.prefix)?.get(`${crdRes.prefix}${res.crd.name}`) : undefined;
+    return crd?.metadata.deletionTimestamp !== undefined;
+  }
+
+  private async createSubresource(req: IncomingMessage, res: ServerResponse, rs: ResourceStore, ns: string, info: RequestInfo, query: URLSearchParams): Promise<void> {
     const body = decodeObject(await readBody(req), req.headers['content-type']);
     const b = isObject(body) ? body : {};
     if (rs.res.kind === 'Pod' && rs.res.group === '' && info.subresource === 'binding') {
       const target = isObject(b['target']) ? b['target'] : {};
       const node = typeof target['name'] === 'string' ? target['name'] : '';
       if (!node) throw statusError(422, 'Invalid', 'Binding.target.name: Required value');
-      await rs.guaranteedUpdate(ns, info.name, {}, (pod) => {
+      await rs.guaranteedUpdate(ns, info.name, { subresource: 'binding' }, (pod) => {
         const spec = (pod['spec'] ?? {}) as Record<string, unknown>;
         if (pod.metadata?.deletionTimestamp) throw statusError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${info.name}": pod ${info.name} is being deleted, cannot be assigned to a host`);
         const assigned = spec['nodeName'];
@@ -232,8 +242,9 @@ export class RestHandler {
       return sendJson(res, 201, success());
     }
     if (rs.res.kind === 'Pod' && rs.res.group === '' && info.subresource === 'eviction') {
-      const out = await rs.delete(ns, info.name, {});
-      void out;
+      // An Eviction is a delete with the Eviction's deleteOptions (and the request's dryRun).
+      const opts = deleteOptionsFrom(isObject(b['deleteOptions']) ? b['deleteOptions'] : {}, query, query.getAll('dryRun').includes('All'));
+      await rs.delete(ns, info.name, opts);
       return sendJson(res, 201, success());
     }
     throw statusError(400, 'BadRequest', `${rs.res.plural}/${info.subresource} is not supported yet`);
@@ -250,7 +261,7 @@ export class RestHandler {
     const obj = await this.readObject(req, rs, query, res, expect);
     if (info.subresource === 'finalize') {
       const finalizers = ((obj['spec'] ?? {}) as { finalizers?: string[] }).finalizers ?? [];
-      const out = await rs.guaranteedUpdate(ns, info.name, opts, (cur) => {
+      const out = await rs.guaranteedUpdate(ns, info.name, { ...opts, subresource: 'finalize' }, (cur) => {
         cur['spec'] = { ...((cur['spec'] ?? {})), finalizers };
         return cur;
       });
@@ -275,7 +286,13 @@ export class RestHandler {
       return sendJson(res, 200, scaleOf(rs.res, updated));
     }
     if (mt !== APPLY_PATCH_TYPE) {
-      const updated = await rs.guaranteedUpdate(ns, info.name, { ...this.tracked(req, rs, opts, sub), subresource: sub }, (cur) => patchObject(rs.res, mt, cur, patch));
+      const updated = await rs.guaranteedUpdate(ns, info.name, { ...this.tracked(req, rs, opts, sub), subresource: sub }, (cur) => {
+        const out = patchObject(rs.res, mt, cur, patch);
+        // A resourceVersion the patch sets is a precondition, as upstream: a stale one is a conflict.
+        const rv = out.metadata?.resourceVersion;
+        if (rv && rv !== cur.metadata?.resourceVersion) throw conflict({ group: rs.res.group, resource: rs.res.plural }, info.name);
+        return out;
+      });
       return this.respondObject(req, res, rs, 200, updated, query);
     }
     if (!opts.fieldManager) throw badRequest('PATCH, application/apply-patch+yaml requires fieldManager to be set');
@@ -315,19 +332,7 @@ export class RestHandler {
   private async deleteOptions(req: IncomingMessage, query: URLSearchParams, dryRun: boolean): Promise<DeleteOptions> {
     const raw = await readBody(req);
     const body = raw.length ? decodeObject(raw, req.headers['content-type']) : {};
-    const b = isObject(body) ? body : {};
-    const grace = query.get('gracePeriodSeconds') ?? (typeof b['gracePeriodSeconds'] === 'number' ? String(b['gracePeriodSeconds']) : null);
-    let policy = (query.get('propagationPolicy') ?? b['propagationPolicy']) as DeleteOptions['propagationPolicy'] | undefined;
-    const orphan = query.get('orphanDependents') ?? (typeof b['orphanDependents'] === 'boolean' ? String(b['orphanDependents']) : null);
-    if (!policy && orphan !== null) policy = parseBool(orphan) ? 'Orphan' : 'Background';
-    if (policy && !['Orphan', 'Background', 'Foreground'].includes(policy)) throw badRequest(`propagationPolicy must be one of Orphan, Background or Foreground, not ${String(policy)}`);
-    const pre = isObject(b['preconditions']) ? (b['preconditions'] as DeleteOptions['preconditions']) : undefined;
-    return {
-      dryRun: dryRun || (Array.isArray(b['dryRun']) && (b['dryRun'] as unknown[]).includes('All')),
-      gracePeriodSeconds: grace !== null ? Number(grace) : undefined,
-      propagationPolicy: policy,
-      preconditions: pre,
-    };
+    return deleteOptionsFrom(isObject(body) ? body : {}, query, dryRun);
   }
 
   private async delete(req: IncomingMessage, res: ServerResponse, rs: ResourceStore, ns: string, info: RequestInfo, query: URLSearchParams, dryRun: boolean): Promise<void> {
@@ -370,4 +375,29 @@ function convertorFor(res: Resource): TableConvertor {
     }
   }
   return tableConvertorFor(res.group, res.kind);
+}
+
+/** DeleteOptions from a body (DeleteOptions, or an Eviction's deleteOptions) and the query. */
+function deleteOptionsFrom(b: Record<string, unknown>, query: URLSearchParams, dryRun: boolean): DeleteOptions {
+  const grace = query.get('gracePeriodSeconds') ?? (typeof b['gracePeriodSeconds'] === 'number' ? String(b['gracePeriodSeconds']) : null);
+  let policy = (query.get('propagationPolicy') ?? b['propagationPolicy']) as DeleteOptions['propagationPolicy'] | undefined;
+  const orphan = query.get('orphanDependents') ?? (typeof b['orphanDependents'] === 'boolean' ? String(b['orphanDependents']) : null);
+  if (!policy && orphan !== null) policy = parseBool(orphan) ? 'Orphan' : 'Background';
+  if (policy && !['Orphan', 'Background', 'Foreground'].includes(policy)) throw badRequest(`propagationPolicy must be one of Orphan, Background or Foreground, not ${String(policy)}`);
+  const pre = isObject(b['preconditions']) ? (b['preconditions'] as DeleteOptions['preconditions']) : undefined;
+  return {
+    dryRun: dryRun || (Array.isArray(b['dryRun']) && (b['dryRun'] as unknown[]).includes('All')),
+    gracePeriodSeconds: grace !== null ? Number(grace) : undefined,
+    propagationPolicy: policy,
+    preconditions: pre,
+  };
+}
+
+/** Duplicate-field detection never turns a body JSON.parse accepted into a 500 (deep nesting). */
+function safeDuplicates(text: string): string[] {
+  try {
+    return duplicateJsonFields(text);
+  } catch {
+    return [];
+  }
 }

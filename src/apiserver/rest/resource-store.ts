@@ -36,9 +36,30 @@ export interface DeleteOptions extends WriteOptions {
 export interface Admission {
   /** Mutate/validate a new object; may throw an ApiError. Returns a cleanup to run if the write fails. */
   create?(res: Resource, obj: StoredObject, dryRun: boolean): Promise<(() => void) | void> | (() => void) | void;
-  update?(res: Resource, obj: StoredObject, old: StoredObject, dryRun: boolean): Promise<void> | void;
+  /**
+   * Mutate/validate an update; may throw. `undo` gives back what this call took (the write did not
+   * happen: dry run, invalid, conflict); `commit` releases what the old object held once it is stored.
+   */
+  update?(res: Resource, obj: StoredObject, old: StoredObject, dryRun: boolean): Promise<AdmissionOutcome | void> | AdmissionOutcome | void;
   /** After an object is gone for good (release allocations). */
   deleted?(res: Resource, obj: StoredObject): void;
+}
+
+export interface AdmissionOutcome {
+  undo?: () => void;
+  commit?: () => void;
+}
+
+/**
+ * Whether an update of an object being deleted removes it (upstream's ShouldDeleteDuringUpdate):
+ * its finalizers are all gone and its grace period is over; a namespace also waits for its
+ * spec.finalizers (the namespace controller's "kubernetes").
+ */
+function shouldDeleteDuringUpdate(next: StoredObject, current: StoredObject): boolean {
+  if (!next.metadata.deletionTimestamp || (next.metadata.finalizers ?? []).length > 0) return false;
+  if (current.metadata.deletionGracePeriodSeconds !== 0) return false;
+  const nsFinalizers = (next['spec'] as { finalizers?: string[] } | undefined)?.finalizers;
+  return !(next.kind === 'Namespace' && (nsFinalizers ?? []).length > 0);
 }
 
 export interface DeleteOutcome {
@@ -156,7 +177,7 @@ export class ResourceStore {
     const wantRv = input.metadata?.resourceVersion;
     return this.guaranteedUpdate(namespace, name, opts, (current) => {
       if (wantRv && wantRv !== current.metadata.resourceVersion) throw conflict(this.gr, name);
-      return this.toStored(clone(input));
+      return clone(input); // guaranteedUpdate converts to the stored version
     });
   }
 
@@ -178,9 +199,17 @@ export class ResourceStore {
       const desired = await mutate(clone(this.served(current)));
       let next = this.toStored(desired);
       next.metadata = { ...(next.metadata ?? {}) };
+      let admitted: AdmissionOutcome | void = undefined;
       if (opts.subresource === 'status') {
         next = this.strategy.prepareForStatusUpdate(next, current);
         opts.manageFields?.(next, current);
+      } else if (opts.subresource === 'finalize') {
+        // namespaces/finalize changes spec.finalizers and nothing else (defaults must not re-add them).
+        const finalizers = (next['spec'] as { finalizers?: string[] } | undefined)?.finalizers ?? [];
+        next = { ...current, metadata: { ...current.metadata }, spec: { ...((current['spec']) ?? {}), finalizers } };
+      } else if (opts.subresource === 'binding') {
+        // Binding sets spec.nodeName, which a pod update may not: written as the server, unvalidated.
+        next.metadata = { ...current.metadata };
       } else {
         // Fields the server owns cannot be changed by an update.
         for (const f of ['uid', 'creationTimestamp', 'namespace', 'name', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const) {
@@ -192,14 +221,21 @@ export class ResourceStore {
         next.metadata.resourceVersion = current.metadata.resourceVersion;
         this.strategy.prepareForUpdate(next, current);
         opts.manageFields?.(next, current);
-        await this.admission.update?.(this.res, next, current, opts.dryRun ?? false);
+        admitted = await this.admission.update?.(this.res, next, current, opts.dryRun ?? false);
         const errs = this.strategy.validateUpdate(next, current);
-        if (errs.length) this.invalid(name, errs);
+        if (errs.length) {
+          admitted?.undo?.();
+          this.invalid(name, errs);
+        }
       }
       next.metadata.resourceVersion = current.metadata.resourceVersion;
-      if (opts.dryRun) return next;
-      // The last finalizer removed from an object being deleted: it goes now.
-      if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0) {
+      if (opts.dryRun) {
+        admitted?.undo?.();
+        return next;
+      }
+      // The last finalizer removed from an object being deleted, its grace over: it goes now.
+      if (shouldDeleteDuringUpdate(next, current)) {
+        admitted?.undo?.();
         try {
           const d = await this.store.delete(key, kv.modRevision);
           await this.written(d.revision);
@@ -210,12 +246,17 @@ export class ResourceStore {
           throw e;
         }
       }
-      if (JSON.stringify(this.serialize(next)) === JSON.stringify(this.serialize(current))) return current; // no-op update keeps its RV
+      if (JSON.stringify(this.serialize(next)) === JSON.stringify(this.serialize(current))) {
+        admitted?.undo?.();
+        return current; // a no-op update keeps its RV
+      }
       try {
         const out = await this.store.update(key, this.serialize(next), kv.modRevision);
+        admitted?.commit?.();
         await this.written(out.modRevision);
         return decodeStored(out);
       } catch (e) {
+        admitted?.undo?.();
         if (isStorageError(e, 'Conflict') && attempt < MAX_RETRIES) continue;
         if (isStorageError(e, 'NotFound')) throw notFound(this.gr, name);
         if (isStorageError(e, 'Conflict')) throw conflict(this.gr, name);
@@ -271,6 +312,9 @@ export class ResourceStore {
     const now = rfc3339(this.clock());
     const gk = `${this.res.group}/${this.res.kind}`;
     if (gk === '/Namespace') {
+      // Finalized already (no spec or metadata finalizers left): it goes now.
+      const specFinalizers = (next['spec'] as { finalizers?: string[] } | undefined)?.finalizers ?? [];
+      if (m.deletionTimestamp && specFinalizers.length === 0 && finalizers.size === 0) return undefined;
       m.deletionTimestamp ??= now;
       m.deletionGracePeriodSeconds ??= 0;
       next['status'] = { ...(next['status'] as object), phase: 'Terminating' };

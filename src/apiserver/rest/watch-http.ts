@@ -46,8 +46,9 @@ export async function serveWatch(req: IncomingMessage, res: ServerResponse, rs: 
   const onClose = () => ac.abort();
   req.on('close', onClose);
   res.on('close', onClose);
-  // Like kube-apiserver: a watch without timeoutSeconds ends after a random 30-60 minutes.
-  const timeoutMs = (p.timeoutSeconds ?? 1800 + Math.floor(Math.random() * 1800)) * 1000;
+  // Like kube-apiserver: a watch without a positive timeoutSeconds ends after a random 30-60 minutes.
+  const asked = p.timeoutSeconds !== undefined && Number.isFinite(p.timeoutSeconds) && p.timeoutSeconds > 0 ? p.timeoutSeconds : undefined;
+  const timeoutMs = Math.min(asked ?? 1800 + Math.floor(Math.random() * 1800), 86_400) * 1000;
   const timer = setTimeout(() => ac.abort(), timeoutMs);
   const cache = rs.cache();
   try {
