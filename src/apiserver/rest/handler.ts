@@ -67,8 +67,7 @@ export class RestHandler {
     const sub = info.subresource;
     if (sub && !resource.subresources.some((s) => s.name === sub)) throw notFound({ group: info.group, resource: `${info.resource}/${sub}` }, info.name);
     const verbs = sub ? (resource.subresources.find((s) => s.name === sub)?.verbs ?? []) : resource.verbs;
-    const verbForCheck = info.verb === 'watch' ? 'watch' : info.verb;
-    if (!verbs.includes(verbForCheck) && !(sub && (verbForCheck === 'create' || verbForCheck === 'get'))) {
+    if (!verbs.includes(info.verb)) {
       throw methodNotAllowed(`the server does not allow this method on the requested resource`);
     }
     if (isVirtual(resource)) {
@@ -117,7 +116,7 @@ export class RestHandler {
     const obj = rs.get(ns, info.name);
     if (info.subresource === 'scale') return sendJson(res, 200, scaleOf(rs.res, obj));
     if (info.subresource && info.subresource !== 'status') {
-      throw statusError(400, 'BadRequest', `${info.subresource} is not available yet for ${rs.res.plural}: no node agent runs this pod`);
+      throw statusError(400, 'BadRequest', `${rs.res.plural}/${info.subresource} is not served yet: it needs the node agent`);
     }
     this.respondObject(req, res, rs, 200, obj, query);
   }
