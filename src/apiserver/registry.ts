@@ -67,8 +67,6 @@ export class Registry {
       if (r.crd && r.group === group && r.plural === plural) {
         this.byPath.delete(k);
         this.byKind.delete(`${r.group}/${r.version}/${r.kind}`);
-        const vs = (this.groupVersions.get(group) ?? []).filter((v) => v !== r.version || this.lookup(group, v, '') !== undefined);
-        this.groupVersions.set(group, vs);
       }
     }
     // Drop versions that no longer serve anything, and empty groups.

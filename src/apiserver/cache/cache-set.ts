@@ -18,6 +18,19 @@ export function decodeStored(kv: KeyValue, revision = kv.modRevision): StoredObj
   return obj;
 }
 
+/**
+ * The resource prefix of a storage key among those `known` accepts: keys are `<prefix><ns>/<name>`
+ * or `<prefix><name>`, and a prefix may itself have two segments (`/registry/services/specs/`).
+ */
+function resourcePrefix(key: string, known: (prefix: string) => boolean): string | undefined {
+  const parts = key.split('/');
+  for (const drop of [1, 2, 3]) {
+    const p = parts.slice(0, parts.length - drop).join('/') + '/';
+    if (known(p)) return p;
+  }
+  return undefined;
+}
+
 export class CacheSet {
   private readonly caches = new Map<string, WatchCache>();
   /** Caches being loaded (CRDs added at run time): events are held until their list is in. */
@@ -65,28 +78,15 @@ export class CacheSet {
   }
 
   private cacheFor(key: string, caches: Map<string, WatchCache> = this.caches): WatchCache | undefined {
-    // Keys are <prefix><ns>/<name> or <prefix><name>; try the two candidate prefixes.
-    const parts = key.split('/');
-    for (const drop of [1, 2, 3]) {
-      const p = parts.slice(0, parts.length - drop).join('/') + '/';
-      const c = caches.get(p);
-      if (c) return c;
-    }
-    return undefined;
-  }
-
-  private prefixOf(key: string): string | undefined {
-    const parts = key.split('/');
-    for (const drop of [1, 2, 3]) {
-      const p = parts.slice(0, parts.length - drop).join('/') + '/';
-      if (this.loading.has(p)) return p;
-    }
-    return undefined;
+    const p = resourcePrefix(key, (c) => caches.has(c));
+    return p === undefined ? undefined : caches.get(p);
   }
 
   private toCacheEvent(e: WatchEvent): CacheEvent {
     if (e.type === 'delete') {
-      return { type: 'DELETED', key: e.kv.key, object: decodeStored(e.kv, e.kv.modRevision), prev: decodeStored(e.kv, e.kv.modRevision), revision: e.kv.modRevision };
+      // The deleted object is both the event's object and its previous state: parse it once.
+      const last = decodeStored(e.kv, e.kv.modRevision);
+      return { type: 'DELETED', key: e.kv.key, object: last, prev: last, revision: e.kv.modRevision };
     }
     const object = decodeStored(e.kv);
     const created = e.kv.createRevision === e.kv.modRevision;
@@ -102,7 +102,7 @@ export class CacheSet {
           backoff = 100;
           for (const e of batch) {
             const ce = this.toCacheEvent(e);
-            const pending = this.prefixOf(ce.key);
+            const pending = resourcePrefix(ce.key, (c) => this.loading.has(c));
             if (pending) this.loading.get(pending)?.push(ce);
             this.cacheFor(ce.key)?.apply(ce);
             this.revision = Math.max(this.revision, ce.revision);
