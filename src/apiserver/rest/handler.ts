@@ -3,7 +3,7 @@
  * runs the verb against its ResourceStore and encodes the answer (object, list, Table or Status).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { badRequest, conflict, methodNotAllowed, notFound, statusError, success } from '../../api/errors.js';
+import { badRequest, conflict, isNotFound, methodNotAllowed, notFound, statusError, success } from '../../api/errors.js';
 import type { Store } from '../../storage/store.js';
 import type { CacheSet } from '../cache/cache-set.js';
 import { decodeObject, mediaType, readBody } from '../http/body.js';
@@ -352,7 +352,7 @@ export class RestHandler {
         const out = await rs.delete(obj.metadata.namespace ?? '', obj.metadata.name ?? '', opts);
         deleted.push(out.object);
       } catch (e) {
-        if (!(e instanceof Error && 'status' in e && (e as { status: { code: number } }).status.code === 404)) throw e;
+        if (!isNotFound(e)) throw e; // already gone: deleted by someone else meanwhile
       }
     }
     sendJson(res, 200, { kind: `${rs.res.kind}List`, apiVersion: groupVersion(rs.res), metadata: { resourceVersion: String(rs.cache().revision) }, items: deleted.map((o) => rs.served(o)) });

@@ -246,12 +246,13 @@ export class ResourceStore {
           throw e;
         }
       }
-      if (JSON.stringify(this.serialize(next)) === JSON.stringify(this.serialize(current))) {
+      const bytes = this.serialize(next);
+      if (bytes.equals(this.serialize(current))) {
         admitted?.undo?.();
         return current; // a no-op update keeps its RV
       }
       try {
-        const out = await this.store.update(key, this.serialize(next), kv.modRevision);
+        const out = await this.store.update(key, bytes, kv.modRevision);
         admitted?.commit?.();
         await this.written(out.modRevision);
         return decodeStored(out);
