@@ -17,7 +17,7 @@ import { openEtcdStore } from '../src/storage/etcd.js';
 import { EtcdClient } from '../src/storage/etcd/client.js';
 import { startEtcd } from '../src/storage/etcd/process.js';
 import { openSqliteStore } from '../src/storage/sqlite.js';
-import type { Store } from '../src/storage/store.js';
+import { prefixEnd, type Store } from '../src/storage/store.js';
 import { drive, now, summarize, table, type Summary } from './stats.js';
 
 const { values } = parseArgs({
@@ -55,7 +55,6 @@ function storeSubject(name: string, s: Store): Subject {
 
 function rawEtcdSubject(endpoint: string): Subject {
   const c = new EtcdClient({ endpoints: [endpoint] });
-  const end = (p: string) => Buffer.from(p.slice(0, -1) + String.fromCharCode(p.charCodeAt(p.length - 1) + 1));
   return {
     name: 'raw etcd (baseline)',
     put: (key) => c.put({ key: Buffer.from(key), value: VALUE }),
@@ -69,7 +68,7 @@ function rawEtcdSubject(endpoint: string): Subject {
         });
       });
       stream.on('error', () => undefined);
-      stream.write({ create_request: { key: Buffer.from(prefix), range_end: end(prefix), start_revision: 0, prev_kv: false } });
+      stream.write({ create_request: { key: Buffer.from(prefix), range_end: Buffer.from(prefixEnd(prefix)), start_revision: 0, prev_kv: false } });
       return created.then(() => () => stream.cancel());
     },
     close: () => Promise.resolve(c.close()),

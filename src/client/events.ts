@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../util/log.js';
 import { realClock, type Clock } from './clock.js';
 import { ResourceClient } from './resource.js';
 import type { KubeObject, Transport } from './types.js';
+import { rfc3339 } from '../api/time.js';
 
 /** The core/v1 Event resource. */
 export const eventsResource = { group: '', version: 'v1', resource: 'events', namespaced: true, kind: 'Event' } as const;
@@ -45,7 +46,6 @@ export function referenceTo(obj: KubeObject): ObjectReference {
   return { apiVersion: obj.apiVersion, kind: obj.kind, namespace: m.namespace, name: m.name, uid: m.uid, resourceVersion: m.resourceVersion };
 }
 
-const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
  * Records Events. `record` never throws and never blocks the caller: writes go out one at a time

@@ -11,6 +11,7 @@ import { createLogger, type Logger } from '../util/log.js';
 import { realClock, sleep, type Clock } from './clock.js';
 import { ResourceClient } from './resource.js';
 import type { Transport } from './types.js';
+import { microTime } from '../api/time.js';
 
 /** The Lease resource. */
 export const leasesResource = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', namespaced: true, kind: 'Lease' } as const;
@@ -42,7 +43,6 @@ export interface LeaderElectionOptions {
 }
 
 /** RFC 3339 with microseconds, the MicroTime wire format. */
-const microTime = (ms: number) => new Date(ms).toISOString().replace('Z', '000Z');
 
 /** One candidate in a Lease-based election. */
 export class LeaderElector {

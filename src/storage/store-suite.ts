@@ -419,4 +419,3 @@ export function storeSuite(name: string, h: StoreHarness): void {
     }));
 }
 
-export { StorageError };

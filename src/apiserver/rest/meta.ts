@@ -10,9 +10,6 @@ export function generateSuffix(n = 5): string {
   return s;
 }
 
-/** RFC3339 with second precision, as Kubernetes writes metav1.Time. */
-export function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d+Z$/, 'Z');
-}
+export { rfc3339 } from '../../api/time.js';
 
 export const newUid = (): string => randomUUID();
