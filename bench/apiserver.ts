@@ -53,7 +53,7 @@ async function measure(name: string, etcdServers?: string): Promise<Row> {
   const port = await freePort();
   const fd = openSync(join(dir, 'server.log'), 'a');
   const t0 = now();
-  const child = spawn(process.execPath, [CLI, 'server', '--data-dir', dir, '--secure-port', String(port), ...(etcdServers ? ['--etcd-servers', etcdServers] : [])], { stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, [CLI, 'server', '--data-dir', dir, '--disable-agent', '--secure-port', String(port), ...(etcdServers ? ['--etcd-servers', etcdServers] : [])], { stdio: ['ignore', fd, fd] });
   try {
     const kubeconfig = join(dir, 'kubeconfig.yaml');
     let client: RestClient | undefined;

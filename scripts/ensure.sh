@@ -29,7 +29,7 @@ for pair in "${debian[@]+"${debian[@]}"}"; do
   case "$bin" in
     # py:<module>: a Python module for Debian's /usr/bin/python3
     py:*) /usr/bin/python3 -c "import ${bin#py:}" >/dev/null 2>&1 || missing+=("$pkg") ;;
-    *) command -v "$bin" >/dev/null 2>&1 || [ -x "$bin" ] || missing+=("$pkg") ;;
+    *) command -v "$bin" >/dev/null 2>&1 || [ -e "$bin" ] || missing+=("$pkg") ;;
   esac
 done
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what it needs (npm packages; Debian's etcd-server, kubectl and
-# python3-kubernetes when root),
+# python3-kubernetes, and the node's runtime/networking/image packages of scripts/node-packages, when root),
 # builds, lints, then runs every test on node:test. Extra arguments filter test files by substring.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-"$root/scripts/ensure.sh" --debian etcd-server:etcd --debian kubernetes-client:kubectl --debian python3-kubernetes:py:kubernetes
+# shellcheck disable=SC2046 # one word per flag and value
+"$root/scripts/ensure.sh" --debian etcd-server:etcd --debian kubernetes-client:kubectl --debian python3-kubernetes:py:kubernetes \
+  $(cat "$root/scripts/node-packages")
 echo "== lint"
 npx eslint --max-warnings 0 src bench scripts test
 echo "== test"

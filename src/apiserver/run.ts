@@ -3,7 +3,7 @@
  * secure port, the admin kubeconfig; stops when the signal aborts.
  */
 import { createServer } from 'node:https';
-import { hostname, networkInterfaces } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Store } from '../storage/store.js';
 import type { Logger } from '../util/log.js';
@@ -18,8 +18,10 @@ import { OpenApiV2 } from './openapi-v2.js';
 import { Registry } from './registry.js';
 import { registerConverters } from './conversion.js';
 import { RestHandler } from './rest/handler.js';
-import { createRequestListener, VERSION_INFO } from './server.js';
+import { createRequestListener, VERSION_INFO, type FrontDeps } from './server.js';
+import { createUpgradeListener } from './upgrade.js';
 import { CrdController } from './crd.js';
+import { primaryIPv4 } from '../util/net.js';
 
 export interface ApiServerOptions {
   store: Store;
@@ -62,29 +64,30 @@ export async function runApiServer(o: ApiServerOptions, signal: AbortSignal): Pr
 
   async function serve(): Promise<void> {
   admission.rebuild();
-  const rest = new RestHandler({ registry, store: o.store, caches, admission, hooksFor });
+  const rest = new RestHandler({ registry, store: o.store, caches, admission, hooksFor, kubeletClient: pki.kubeletClient, log: o.log });
   const advertise = o.advertiseAddress ?? defaultAdvertiseAddress(bind);
   await bootstrap(registry, rest, { clusterIp: admission.ips.first, advertiseAddress: advertise, securePort: port }, o.log);
   const crds = new CrdController(registry, caches, rest, o.store, o.log).run(ac.signal).catch((e: unknown) => o.log.error('CRD controller stopped', { error: String(e) }));
   const metrics = new ApiMetrics();
   let ready = false;
   const openapi = new OpenApiV3(registry);
-  const server = createServer(
-    { ...tlsServerOptions(pki) },
-    createRequestListener({
-      registry,
-      rest,
-      openapi,
-      openapiV2: new OpenApiV2(openapi, VERSION_INFO.gitVersion, o.log),
-      authn: pkiAuthenticator(pki),
-      authz: new DefaultAuthorizer(),
-      metrics,
-      log: o.log,
-      serverAddress: `${advertise}:${port}`,
-      ready: () => ready,
-      extraMetrics: () => ({ apiserver_storage_revision: caches.revision }),
-    }),
-  );
+  const front: FrontDeps = {
+    registry,
+    rest,
+    openapi,
+    openapiV2: new OpenApiV2(openapi, VERSION_INFO.gitVersion, o.log),
+    authn: pkiAuthenticator(pki),
+    authz: new DefaultAuthorizer(),
+    metrics,
+    log: o.log,
+    serverAddress: `${advertise}:${port}`,
+    ready: () => ready,
+    extraMetrics: () => ({ apiserver_storage_revision: caches.revision }),
+  };
+  const listener = createRequestListener(front);
+  const server = createServer({ ...tlsServerOptions(pki) }, listener);
+  // exec, attach and portforward upgrades, spliced to the pod's kubelet.
+  server.on('upgrade', createUpgradeListener(front, listener, ac.signal));
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -111,8 +114,5 @@ export async function runApiServer(o: ApiServerOptions, signal: AbortSignal): Pr
 /** Like kube-apiserver: the bind address unless it is a wildcard or loopback, else the host's first non-loopback IPv4. */
 function defaultAdvertiseAddress(bind: string): string {
   if (bind !== '0.0.0.0' && !bind.startsWith('127.')) return bind;
-  for (const addrs of Object.values(networkInterfaces())) {
-    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
-  }
-  return '127.0.0.1';
+  return primaryIPv4();
 }

@@ -5,9 +5,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { notFound, statusError, unauthorized } from '../api/errors.js';
 import type { Logger } from '../util/log.js';
-import { forbiddenError, type Authenticator, type Authorizer } from './auth.js';
+import { forbiddenError, type Authenticator, type Authorizer, type UserInfo } from './auth.js';
 import { aggregatedDiscovery, legacyGroup, legacyGroupList, legacyVersions, resourceList } from './discovery.js';
-import { requestInfo } from './http/request-info.js';
+import { requestInfo, type RequestInfo } from './http/request-info.js';
 import { sendError, sendJson, sendText, toApiError, wantsAggregatedDiscovery } from './http/respond.js';
 import type { ApiMetrics } from './metrics.js';
 import type { OpenApiV3 } from './openapi.js';
@@ -71,25 +71,7 @@ export function createRequestListener(d: FrontDeps) {
         group = info.group;
         resource = info.resource;
       }
-      const user = d.authn.authenticate(req);
-      if (!user) throw unauthorized();
-      const decision = d.authz.authorize({
-        user,
-        verb: info.isResourceRequest ? info.verb : verb,
-        group: info.group,
-        resource: info.resource,
-        subresource: info.subresource || undefined,
-        namespace: info.namespace || undefined,
-        name: info.name || undefined,
-        path: info.path,
-        resourceRequest: info.isResourceRequest,
-      });
-      if (!decision.allowed) {
-        throw forbiddenError(
-          { user, verb: info.isResourceRequest ? info.verb : verb, group: info.group, resource: info.resource, subresource: info.subresource || undefined, namespace: info.namespace || undefined, name: info.name || undefined, path: info.path, resourceRequest: info.isResourceRequest },
-          decision.reason,
-        );
-      }
+      const user = admit(d, req, info, info.isResourceRequest ? info.verb : verb);
       if (info.isResourceRequest) {
         d.rest.handle(req, res, info, url.searchParams, user).catch(done);
         return;
@@ -99,6 +81,29 @@ export function createRequestListener(d: FrontDeps) {
       done(e);
     }
   };
+}
+
+/**
+ * Authenticates the request and authorizes `verb` on what it addresses; throws 401 or 403 (with
+ * upstream's Forbidden wording). Shared by plain requests and connection upgrades.
+ */
+export function admit(d: Pick<FrontDeps, 'authn' | 'authz'>, req: IncomingMessage, info: RequestInfo, verb: string): UserInfo {
+  const user = d.authn.authenticate(req);
+  if (!user) throw unauthorized();
+  const attrs = {
+    user,
+    verb,
+    group: info.group,
+    resource: info.resource,
+    subresource: info.subresource || undefined,
+    namespace: info.namespace || undefined,
+    name: info.name || undefined,
+    path: info.path,
+    resourceRequest: info.isResourceRequest,
+  };
+  const decision = d.authz.authorize(attrs);
+  if (!decision.allowed) throw forbiddenError(attrs, decision.reason);
+  return user;
 }
 
 function serveNonResource(d: FrontDeps, req: IncomingMessage, res: ServerResponse, path: string): void {

@@ -1,5 +1,7 @@
 /** `k8ts server` and `k8ts apiserver`: flags only; behaviour lives in src/server. */
+import { join } from 'node:path';
 import { runServer } from '../server/run.js';
+import { kubeletFlagHelp, kubeletFlags, kubeletOptions } from './kubelet.js';
 import { createLogger } from '../util/log.js';
 import { defaultDataDir, parse, shutdownSignal } from './flags.js';
 
@@ -13,9 +15,12 @@ const common = `  --data-dir DIR                     state, PKI and kubeconfig (
 export const serverUsage = `Usage: k8ts server [flags]
 
 Runs the all-in-one control plane on embedded SQLite (or etcd) and writes the admin kubeconfig
-to <data-dir>/kubeconfig.yaml. The scheduler, controllers and node agent join as they land.
+to <data-dir>/kubeconfig.yaml, with a node agent (kubelet, its own containerd) on this machine
+keeping its state in <data-dir>/agent. The scheduler and controllers join as they land.
 
-${common}`;
+${common}
+  --disable-agent                    run the control plane only (no node on this machine)
+${kubeletFlagHelp}`;
 
 export const apiserverUsage = `Usage: k8ts apiserver [flags]
 
@@ -31,6 +36,7 @@ async function run(args: string[], usage: string, component: string): Promise<vo
     'secure-port': { type: 'string' },
     'service-cluster-ip-range': { type: 'string' },
     'advertise-address': { type: 'string' },
+    ...(component === 'server' ? { 'disable-agent': { type: 'boolean' }, ...kubeletFlags } : {}),
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -38,9 +44,15 @@ async function run(args: string[], usage: string, component: string): Promise<vo
     return;
   }
   const log = createLogger(component);
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const v = values as Record<string, string | boolean | undefined>;
+  const withAgent = component === 'server' && !v['disable-agent'];
+  if (withAgent && process.getuid?.() !== 0) log.warn('not root: running without the node agent (pods will not run here)');
+  const agent = withAgent && process.getuid?.() === 0 ? kubeletOptions({ ...(v as Record<string, string>), 'data-dir': join(dataDir, 'agent') }, createLogger('kubelet')) : undefined;
   await runServer(
     {
-      dataDir: values['data-dir'] ?? defaultDataDir(),
+      dataDir,
+      ...(agent ? { agent } : {}),
       etcdServers: values['etcd-servers']?.split(',').filter(Boolean),
       bindAddress: values['bind-address'],
       securePort: values['secure-port'] ? Number(values['secure-port']) : undefined,

@@ -24,11 +24,11 @@ export interface Cluster {
   kill(): Promise<void>;
 }
 
-export async function startServer(opts: { etcdServers?: string; args?: string[]; dir?: string; port?: number } = {}): Promise<Cluster> {
+export async function startServer(opts: { etcdServers?: string; args?: string[]; dir?: string; port?: number; agent?: boolean } = {}): Promise<Cluster> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'k8ts-e2e-'));
   const port = opts.port ?? (await freePort());
   const log = join(dir, 'server.log');
-  const args = [CLI, 'server', '--data-dir', dir, '--secure-port', String(port), ...(opts.etcdServers ? ['--etcd-servers', opts.etcdServers] : []), ...(opts.args ?? [])];
+  const args = [CLI, 'server', '--data-dir', dir, ...(opts.agent ? [] : ['--disable-agent']), '--secure-port', String(port), ...(opts.etcdServers ? ['--etcd-servers', opts.etcdServers] : []), ...(opts.args ?? [])];
   const { openSync, closeSync } = await import('node:fs');
   const fd = openSync(log, 'a');
   const child = spawn(process.execPath, ['--enable-source-maps', ...args], { stdio: ['ignore', fd, fd] });
@@ -41,6 +41,8 @@ export async function startServer(opts: { etcdServers?: string; args?: string[];
       await new Promise((r) => child.once('exit', r));
       clearTimeout(t);
     }
+    // The node agent leaves containers running across restarts by design: take them down for good.
+    if (opts.agent) spawnSync(process.execPath, [CLI, 'killall', '--data-dir', join(dir, 'agent')], { stdio: 'inherit', timeout: 60_000 });
     rmSync(dir, { recursive: true, force: true });
   };
   const kill = async () => {

@@ -24,7 +24,7 @@ describe('ensurePki', () => {
   after(() => root.cleanup());
 
   test('first start generates everything, quickly', () => {
-    assert.deepEqual([...first.generated].sort(), ['admin', 'ca', 'serviceAccount', 'serving', 'tokens']);
+    assert.deepEqual([...first.generated].sort(), ['admin', 'ca', 'kubeletClient', 'serviceAccount', 'serving', 'tokens']);
     console.log(`# PKI creation on first start: ${firstMs.toFixed(1)} ms`);
     assert.ok(firstMs < 2000, `PKI creation took ${firstMs} ms`);
   });
@@ -81,6 +81,13 @@ describe('ensurePki', () => {
     assert.ok(adm.verify(new X509Certificate(first.ca.certPem).publicKey));
   });
 
+  test('the kubelet client certificate is kube-apiserver-kubelet-client in system:masters, for client auth', () => {
+    const c = new X509Certificate(first.kubeletClient.certPem);
+    assert.match(c.subject, /^O=system:masters\nCN=kube-apiserver-kubelet-client$/);
+    assert.deepEqual(c.keyUsage, ['1.3.6.1.5.5.7.3.2']);
+    assert.ok(c.verify(new X509Certificate(first.ca.certPem).publicKey));
+  });
+
   test('ServiceAccount key pair signs and verifies (ES256)', () => {
     const sig = createSign('SHA256').update('payload').sign(first.serviceAccount.privateKeyPem);
     assert.ok(createVerify('SHA256').update('payload').verify(first.serviceAccount.publicKeyPem, sig));
@@ -117,7 +124,7 @@ describe('ensurePki', () => {
   test('a new CA forces new leaves', async () => {
     await writeFile(first.paths.caKey, '');
     const fresh = await ensurePki(pkiDir(), { ips: ['10.43.0.1'] });
-    assert.deepEqual([...fresh.generated].sort(), ['admin', 'ca', 'serving']);
+    assert.deepEqual([...fresh.generated].sort(), ['admin', 'ca', 'kubeletClient', 'serving']);
     assert.notEqual(fresh.ca.certPem, first.ca.certPem);
     assert.ok(new X509Certificate(fresh.admin.certPem).verify(new X509Certificate(fresh.ca.certPem).publicKey));
     assert.equal(fresh.adminToken, first.adminToken);

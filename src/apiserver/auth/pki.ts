@@ -1,7 +1,8 @@
 /**
  * The cluster's PKI, made at first start and reused after, as kubeadm/k3s keep theirs: a CA, the API
- * server's serving certificate, the admin client certificate, the ServiceAccount signing key pair and
- * the static token file, all in one directory (keys 0600).
+ * server's serving certificate, the admin client certificate, the API server's client certificate
+ * for kubelets, the ServiceAccount signing key pair and the static token file, all in one directory
+ * (keys 0600).
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
@@ -30,6 +31,8 @@ export const PKI_FILES = {
   servingKey: 'apiserver.key',
   adminCert: 'admin.crt',
   adminKey: 'admin.key',
+  kubeletClientCert: 'apiserver-kubelet-client.crt',
+  kubeletClientKey: 'apiserver-kubelet-client.key',
   serviceAccountKey: 'sa.key',
   serviceAccountPub: 'sa.pub',
   tokens: 'tokens.csv',
@@ -42,15 +45,20 @@ export interface Pki {
   ca: CertAndKey;
   serving: CertAndKey;
   admin: CertAndKey;
+  /** What the API server presents to kubelets (logs, exec, port-forward): kube-apiserver-kubelet-client in system:masters. */
+  kubeletClient: CertAndKey;
   serviceAccount: { privateKeyPem: string; publicKeyPem: string };
   tokens: StaticTokens;
   adminToken: string;
   joinToken: string;
   /** The names the serving certificate was checked against or made for. */
   servingNames: { dnsNames: string[]; ips: string[] };
-  /** What this call generated, e.g. `['ca', 'serving', 'admin', 'serviceAccount', 'tokens']`; empty on a clean reuse. */
+  /** What this call generated, e.g. `['ca', 'serving', 'admin', 'kubeletClient', 'serviceAccount', 'tokens']`; empty on a clean reuse. */
   generated: string[];
 }
+
+/** The user of the API server's client certificate for kubelets (kubeadm's name). */
+export const KUBELET_CLIENT_USER = 'kube-apiserver-kubelet-client';
 
 /** CA lifetime: 10 years. Leaf lifetime: 1 year, renewed at start when fewer than 90 days remain (as k3s does). */
 export const CA_DAYS = 3650;
@@ -116,9 +124,10 @@ export async function ensurePki(pkiDir: string, opts: PkiOptions = {}): Promise<
     generated.push(what);
     return made;
   };
-  const [serving, admin] = await Promise.all([
+  const [serving, admin, kubeletClient] = await Promise.all([
     leaf('serving', paths.servingCert, paths.servingKey, { commonName: 'kube-apiserver', ...names, usage: 'server', days: LEAF_DAYS }),
     leaf('admin', paths.adminCert, paths.adminKey, { commonName: Users.admin, organizations: [Groups.masters], usage: 'client', days: LEAF_DAYS }),
+    leaf('kubeletClient', paths.kubeletClientCert, paths.kubeletClientKey, { commonName: KUBELET_CLIENT_USER, organizations: [Groups.masters], usage: 'client', days: LEAF_DAYS }),
   ]);
 
   let privateKeyPem = await readIfExists(paths.serviceAccountKey);
@@ -148,6 +157,7 @@ export async function ensurePki(pkiDir: string, opts: PkiOptions = {}): Promise<
     ca: caPair,
     serving,
     admin,
+    kubeletClient,
     serviceAccount: { privateKeyPem, publicKeyPem },
     tokens: tf.tokens,
     adminToken: tf.adminToken,

@@ -25,6 +25,8 @@ import { serveWatch } from './watch-http.js';
 import { scaleOf, setScale } from './scale.js';
 import { reviewResponse } from './reviews.js';
 import type { UserInfo } from '../auth.js';
+import { createLogger, type Logger } from '../../util/log.js';
+import { isStreamingSubresource, NodeProxy } from './node-proxy.js';
 
 export interface RestDeps {
   registry: Registry;
@@ -33,14 +35,37 @@ export interface RestDeps {
   admission: Admission;
   hooksFor: (res: Resource) => KindHooks;
   clock?: () => Date;
+  /** The client certificate presented to kubelets for pods/log, exec, attach and portforward. */
+  kubeletClient?: { certPem: string; keyPem: string };
+  log?: Logger;
 }
 
 export class RestHandler {
   private readonly stores = new Map<string, ResourceStore>();
   private readonly clock: () => Date;
+  private proxy: NodeProxy | undefined;
 
   constructor(private readonly deps: RestDeps) {
     this.clock = deps.clock ?? (() => new Date());
+  }
+
+  /** The proxy to kubelets behind pods/log, exec, attach and portforward. */
+  nodeProxy(): NodeProxy {
+    if (this.proxy) return this.proxy;
+    const cert = this.deps.kubeletClient;
+    if (!cert) throw statusError(503, 'ServiceUnavailable', 'the API server has no client certificate for kubelets');
+    const core = (plural: string) => {
+      const res = this.deps.registry.lookup('', 'v1', plural);
+      if (!res) throw statusError(404, 'NotFound', 'the server could not find the requested resource');
+      return this.storeFor(res);
+    };
+    this.proxy = new NodeProxy({
+      getPod: (ns, name) => core('pods').get(ns, name),
+      getNode: (name) => core('nodes').get('', name),
+      clientCert: cert,
+      log: this.deps.log ?? createLogger('apiserver'),
+    });
+    return this.proxy;
   }
 
   storeFor(res: Resource): ResourceStore {
@@ -112,7 +137,10 @@ export class RestHandler {
     sendJson(res, code, served);
   }
 
-  private get(req: IncomingMessage, res: ServerResponse, rs: ResourceStore, ns: string, info: RequestInfo, query: URLSearchParams): void {
+  private get(req: IncomingMessage, res: ServerResponse, rs: ResourceStore, ns: string, info: RequestInfo, query: URLSearchParams): void | Promise<void> {
+    if (isPod(rs.res) && info.subresource === 'log') return this.nodeProxy().serveLog(req, res, ns, info.name, query);
+    // Upgrades to these arrive as 'upgrade' events (src/apiserver/upgrade.ts); a plain request cannot stream.
+    if (isPod(rs.res) && isStreamingSubresource(info.subresource)) throw badRequest('Upgrade request required');
     const obj = rs.get(ns, info.name);
     if (info.subresource === 'scale') return sendJson(res, 200, scaleOf(rs.res, obj));
     if (info.subresource && info.subresource !== 'status') {
@@ -215,6 +243,7 @@ export class RestHandler {
   }
 
   private async createSubresource(req: IncomingMessage, res: ServerResponse, rs: ResourceStore, ns: string, info: RequestInfo, query: URLSearchParams): Promise<void> {
+    if (isPod(rs.res) && isStreamingSubresource(info.subresource)) throw badRequest('Upgrade request required');
     const body = decodeObject(await readBody(req), req.headers['content-type']);
     const b = isObject(body) ? body : {};
     if (rs.res.kind === 'Pod' && rs.res.group === '' && info.subresource === 'binding') {
@@ -358,6 +387,8 @@ export class RestHandler {
     sendJson(res, 200, { kind: `${rs.res.kind}List`, apiVersion: groupVersion(rs.res), metadata: { resourceVersion: String(rs.cache().revision) }, items: deleted.map((o) => rs.served(o)) });
   }
 }
+
+const isPod = (res: Resource) => res.kind === 'Pod' && res.group === '';
 
 function includeObject(query: URLSearchParams): IncludeObject {
   const v = query.get('includeObject');

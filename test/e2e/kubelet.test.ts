@@ -1,0 +1,186 @@
+/**
+ * The node agent end to end: `k8ts server` with its kubelet, its own containerd, CNI and the local
+ * registry, driven by the real kubectl 1.32. Pods run as real containers: nginx answers on its pod
+ * IP from the node; logs (-f, -p), exec (exit codes, stdin, a TTY), cp both ways and port-forward
+ * go through the API server to the kubelet and containerd's stream server; restart policies,
+ * crash back-off and phases; a SIGKILLed server's kubelet adopts the containers it left running.
+ * Everything is removed afterwards (`k8ts killall`), and the test checks that nothing is left.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { freePort } from '../../src/storage/etcd/process.js';
+import { kubectl, kubectlPath, startServer, type Cluster } from './harness.js';
+
+const missing = ['/usr/bin/containerd', '/usr/sbin/runc', '/usr/lib/cni/bridge', '/usr/bin/docker-registry'].filter((p) => !existsSync(p));
+const skip = process.getuid?.() !== 0 ? 'needs root' : missing.length ? `missing ${missing.join(', ')}` : false;
+
+const run = Math.floor(Math.random() * 200) + 20;
+const podCIDR = `10.245.${run}.0/24`;
+const nodeName = `k8ts-e2e-${run}`;
+let c: Cluster;
+let kubeletPort = 0;
+let dir = '';
+
+async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = fn();
+      if (v !== undefined && v !== false) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}\n${readFileSync(c.log, 'utf8').split('\n').slice(-30).join('\n')}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+const k = (args: string[], input?: string) => kubectl(c, args, input !== undefined ? { input } : {});
+const ok = (args: string[], input?: string) => {
+  const r = k(args, input);
+  assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+};
+const jsonpath = (kind: string, name: string, path: string) => k(['get', kind, name, '-o', `jsonpath=${path}`]).stdout;
+
+function pod(name: string, spec: Record<string, unknown>): string {
+  return JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: name } }, spec: { nodeName, terminationGracePeriodSeconds: 2, ...spec } });
+}
+
+before(async () => {
+  if (skip) return;
+  dir = mkdtempSync(join(tmpdir(), 'k8ts-e2e-node-'));
+  kubeletPort = await freePort();
+  const args = ['--port', String(kubeletPort), '--pod-cidr', podCIDR, '--hostname-override', nodeName];
+  c = await startServer({ agent: true, dir, args });
+  await until('node Ready', () => /\bReady\b/.test(k(['get', 'node', nodeName, '--no-headers']).stdout));
+  ok(['create', '-f', '-'], pod('web', { containers: [{ name: 'web', image: 'nginx', ports: [{ containerPort: 80 }] }] }));
+  ok(['create', '-f', '-'], pod('bb', { containers: [{ name: 'bb', image: 'busybox', command: ['sleep', '3600'] }] }));
+});
+
+after(async () => {
+  if (skip || !c) return;
+  await c.stop();
+  // Nothing of the node may be left: no shim of its containerd, no mounts under its data dir.
+  const shims = spawnSync('pgrep', ['-af', `containerd-shim.*${dir}`], { encoding: 'utf8' }).stdout.trim();
+  assert.equal(shims, '', 'containerd shims left behind');
+  assert.ok(!readFileSync('/proc/self/mounts', 'utf8').includes(dir), 'mounts left behind');
+  assert.equal(spawnSync('ip', ['-o', 'addr', 'show'], { encoding: 'utf8' }).stdout.includes(podCIDR.replace('0/24', '1')), false, 'pod bridge left behind');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('a pod goes Pending → Running with a real container and answers on its pod IP from the node', { skip }, async () => {
+  await until('web Ready', () => jsonpath('pod', 'web', '{.status.conditions[?(@.type=="Ready")].status}') === 'True');
+  const ip = jsonpath('pod', 'web', '{.status.podIP}');
+  assert.match(ip, /^10\.245\./);
+  const body = await (await fetch(`http://${ip}/`)).text();
+  assert.match(body, /Welcome to nginx!/);
+  const st = JSON.parse(ok(['get', 'pod', 'web', '-o', 'json'])) as { status: { phase: string; hostIP: string; containerStatuses: { ready: boolean; restartCount: number; imageID: string; containerID: string; state: { running?: unknown } }[] } };
+  assert.equal(st.status.phase, 'Running');
+  const cs = st.status.containerStatuses[0]!;
+  assert.ok(cs.state.running && cs.ready && cs.containerID.startsWith('containerd://') && cs.imageID !== '');
+  const wide = ok(['get', 'pod', 'web', '-o', 'wide']);
+  assert.match(wide, new RegExp(`web\\s+1/1\\s+Running\\s+0\\s+\\S+\\s+${ip.replace(/\./g, '\\.')}\\s+${nodeName}`));
+  const events = ok(['get', 'events', '--field-selector', 'involvedObject.name=web']);
+  for (const reason of ['Pulling|Pulled', 'Created', 'Started']) assert.match(events, new RegExp(reason));
+});
+
+test('kubectl logs and logs -f', { skip }, async () => {
+  const ip = jsonpath('pod', 'web', '{.status.podIP}');
+  await fetch(`http://${ip}/first`);
+  await until('access log line', () => k(['logs', 'web']).stdout.includes('GET /first'));
+  assert.match(ok(['logs', 'web', '--tail', '1']), /GET \/first/);
+  const follow = spawn(kubectlPath(), ['logs', '-f', 'web'], { env: { ...process.env, KUBECONFIG: c.kubeconfig, HOME: c.dir } });
+  let out = '';
+  follow.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  try {
+    await until('follow started', () => out.includes('GET /first'), 30_000);
+    await fetch(`http://${ip}/second`);
+    await until('followed line', () => out.includes('GET /second'), 30_000);
+  } finally {
+    follow.kill();
+  }
+});
+
+test('kubectl exec: output, exit code, stdin, and a TTY', { skip }, async () => {
+  await until('bb Running', () => jsonpath('pod', 'bb', '{.status.phase}') === 'Running');
+  assert.equal(ok(['exec', 'bb', '--', 'cat', '/etc/hostname']).trim(), 'bb');
+  const fail = k(['exec', 'bb', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+  assert.equal(fail.code, 3);
+  assert.equal(fail.stdout, 'out\n');
+  assert.match(fail.stderr, /err\n[\s\S]*command terminated with exit code 3/);
+  assert.equal(ok(['exec', '-i', 'bb', '--', 'sh', '-c', 'tr a-z A-Z'], 'hello stdin\n'), 'HELLO STDIN\n');
+  // A pseudo-terminal for kubectl (script(1)), so -t really allocates a TTY in the container.
+  const tty = spawnSync('script', ['-qec', `${kubectlPath()} exec -it bb -- sh -c 'tty; stty size'`, '/dev/null'], {
+    encoding: 'utf8',
+    env: { ...process.env, KUBECONFIG: c.kubeconfig, HOME: c.dir },
+    timeout: 30_000,
+  });
+  assert.equal(tty.status, 0, tty.stderr);
+  assert.match(tty.stdout, /\/dev\/pts\/\d+/);
+});
+
+test('kubectl cp both ways', { skip }, () => {
+  const local = join(dir, 'upload.txt');
+  writeFileSync(local, 'payload 42\n');
+  ok(['cp', local, 'bb:/tmp/upload.txt']);
+  assert.equal(ok(['exec', 'bb', '--', 'cat', '/tmp/upload.txt']), 'payload 42\n');
+  const back = join(dir, 'download.txt');
+  ok(['cp', 'bb:/tmp/upload.txt', back]);
+  assert.equal(readFileSync(back, 'utf8'), 'payload 42\n');
+});
+
+test('kubectl port-forward', { skip }, async () => {
+  const pf = spawn(kubectlPath(), ['port-forward', 'pod/web', ':80'], { env: { ...process.env, KUBECONFIG: c.kubeconfig, HOME: c.dir } });
+  let out = '';
+  pf.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  pf.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  try {
+    const port = await until('forwarding', () => /Forwarding from 127\.0\.0\.1:(\d+)/.exec(out)?.[1], 30_000);
+    for (let i = 0; i < 3; i++) {
+      const body = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+      assert.match(body, /Welcome to nginx!/);
+    }
+  } finally {
+    pf.kill();
+  }
+});
+
+test('restarts: crash back-off, lastState, logs -p; restartPolicy Never ends Succeeded or Failed', { skip }, async () => {
+  ok(['create', '-f', '-'], pod('crash', { containers: [{ name: 'crash', image: 'busybox', command: ['sh', '-c', 'echo run at $(date +%s%N); exit 2'] }] }));
+  ok(['create', '-f', '-'], pod('done', { restartPolicy: 'Never', containers: [{ name: 'done', image: 'busybox', command: ['sh', '-c', 'echo finished'] }] }));
+  ok(['create', '-f', '-'], pod('failed', { restartPolicy: 'Never', containers: [{ name: 'failed', image: 'busybox', command: ['sh', '-c', 'exit 7'] }] }));
+  await until('crash restarted', () => Number(jsonpath('pod', 'crash', '{.status.containerStatuses[0].restartCount}') || '0') >= 1);
+  await until('CrashLoopBackOff', () => jsonpath('pod', 'crash', '{.status.containerStatuses[0].state.waiting.reason}') === 'CrashLoopBackOff');
+  assert.equal(jsonpath('pod', 'crash', '{.status.containerStatuses[0].lastState.terminated.exitCode}'), '2');
+  assert.equal(jsonpath('pod', 'crash', '{.status.containerStatuses[0].lastState.terminated.reason}'), 'Error');
+  assert.match(ok(['get', 'pod', 'crash']), /CrashLoopBackOff/);
+  assert.match(ok(['logs', '-p', 'crash']), /^run at \d+/);
+  await until('done Succeeded', () => jsonpath('pod', 'done', '{.status.phase}') === 'Succeeded');
+  assert.equal(jsonpath('pod', 'done', '{.status.containerStatuses[0].state.terminated.reason}'), 'Completed');
+  assert.equal(ok(['logs', 'done']), 'finished\n');
+  await until('failed Failed', () => jsonpath('pod', 'failed', '{.status.phase}') === 'Failed');
+  assert.equal(jsonpath('pod', 'failed', '{.status.containerStatuses[0].state.terminated.exitCode}'), '7');
+});
+
+test('a SIGKILLed server restarts and its kubelet adopts the running containers', { skip }, async () => {
+  const before = jsonpath('pod', 'web', '{.status.containerStatuses[0].containerID}');
+  const port = c.port;
+  await c.kill();
+  c = await startServer({ agent: true, dir, port, args: ['--port', String(kubeletPort), '--pod-cidr', podCIDR, '--hostname-override', nodeName] });
+  await until('node Ready again', () => /\bReady\b/.test(k(['get', 'node', nodeName, '--no-headers']).stdout));
+  await until('web status posted again', () => jsonpath('pod', 'web', '{.status.conditions[?(@.type=="Ready")].status}') === 'True');
+  assert.equal(jsonpath('pod', 'web', '{.status.containerStatuses[0].containerID}'), before);
+  assert.equal(jsonpath('pod', 'web', '{.status.containerStatuses[0].restartCount}'), '0');
+  assert.match(ok(['exec', 'bb', '--', 'echo', 'still here']), /still here/);
+});
+
+test('deleting a pod stops its containers gracefully and removes it', { skip }, async () => {
+  ok(['delete', 'pod', 'web', '--wait=true', '--timeout=60s']);
+  assert.equal(k(['get', 'pod', 'web']).code, 1);
+});
