@@ -14,6 +14,7 @@ import { EventRecorder } from '../client/events.js';
 import { Informer } from '../client/informer.js';
 import { ResourceClient } from '../client/resource.js';
 import { RestClient } from '../client/rest.js';
+import { sleep } from '../util/sleep.js';
 import type { KubeletOptions } from './config.js';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { parseResolvConf, podDNSConfig } from './pod/dns.js';
@@ -45,10 +46,7 @@ function every(ms: number, signal: AbortSignal, fn: () => Promise<void>, onError
   return (async () => {
     while (!signal.aborted) {
       await fn().catch(onError);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, ms);
-        signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-      });
+      await sleep(ms, signal);
     }
   })();
 }
@@ -64,7 +62,7 @@ export interface KubeletHandle {
 export async function startKubelet(o: KubeletOptions, signal: AbortSignal): Promise<KubeletHandle> {
   const log = o.log;
   // Every loop and informer listens for the same abort; that is by design, not a leak.
-  setMaxListeners(100, signal);
+  setMaxListeners(50, signal);
   const logRoot = join(o.dataDir, 'pod-logs');
   const podsDir = join(o.dataDir, 'pods');
   for (const d of [o.dataDir, logRoot, podsDir, o.runDir]) mkdirSync(d, { recursive: true });
@@ -161,7 +159,7 @@ export async function startKubelet(o: KubeletOptions, signal: AbortSignal): Prom
         } catch (e) {
           if (signal.aborted) throw e;
           log.warn('node registration failed; retrying', { error: e instanceof Error ? e.message : String(e) });
-          await new Promise((r) => setTimeout(r, delay));
+          await sleep(delay, signal);
         }
       }
       if (reporter.podCIDR) podCIDR = reporter.podCIDR;

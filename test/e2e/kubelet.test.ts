@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -35,7 +35,7 @@ async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}\n${readFileSync(c.log, 'utf8').split('\n').slice(-30).join('\n')}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last instanceof Error ? last.message : JSON.stringify(last))}` : ''}\n${readFileSync(c.log, 'utf8').split('\n').slice(-30).join('\n')}`);
     await new Promise((r) => setTimeout(r, 300));
   }
 }
@@ -48,6 +48,8 @@ const ok = (args: string[], input?: string) => {
 };
 const jsonpath = (kind: string, name: string, path: string) => k(['get', kind, name, '-o', `jsonpath=${path}`]).stdout;
 
+const serverArgs = () => ['--port', String(kubeletPort), '--pod-cidr', podCIDR, '--hostname-override', nodeName, '--pod-manifest-path', join(dir, 'manifests')];
+
 function pod(name: string, spec: Record<string, unknown>): string {
   return JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: name } }, spec: { nodeName, terminationGracePeriodSeconds: 2, ...spec } });
 }
@@ -56,8 +58,12 @@ before(async () => {
   if (skip) return;
   dir = mkdtempSync(join(tmpdir(), 'k8ts-e2e-node-'));
   kubeletPort = await freePort();
-  const args = ['--port', String(kubeletPort), '--pod-cidr', podCIDR, '--hostname-override', nodeName];
-  c = await startServer({ agent: true, dir, args });
+  mkdirSync(join(dir, 'manifests'));
+  writeFileSync(
+    join(dir, 'manifests', 'static.yaml'),
+    'apiVersion: v1\nkind: Pod\nmetadata:\n  name: static\nspec:\n  containers:\n  - name: static\n    image: busybox\n    command: [sleep, "3600"]\n',
+  );
+  c = await startServer({ agent: true, dir, args: serverArgs() });
   await until('node Ready', () => /\bReady\b/.test(k(['get', 'node', nodeName, '--no-headers']).stdout));
   ok(['create', '-f', '-'], pod('web', { containers: [{ name: 'web', image: 'nginx', ports: [{ containerPort: 80 }] }] }));
   ok(['create', '-f', '-'], pod('bb', { containers: [{ name: 'bb', image: 'busybox', command: ['sleep', '3600'] }] }));
@@ -168,11 +174,123 @@ test('restarts: crash back-off, lastState, logs -p; restartPolicy Never ends Suc
   assert.equal(jsonpath('pod', 'failed', '{.status.containerStatuses[0].state.terminated.exitCode}'), '7');
 });
 
+test('image pull errors show as ErrImagePull / ImagePullBackOff with the registry\'s message', { skip }, async () => {
+  ok(['create', '-f', '-'], pod('noimage', { containers: [{ name: 'noimage', image: 'k8ts-e2e/absent:1' }] }));
+  const reason = await until('pull failure', () => {
+    const r = jsonpath('pod', 'noimage', '{.status.containerStatuses[0].state.waiting.reason}');
+    return r === 'ErrImagePull' || r === 'ImagePullBackOff' ? r : undefined;
+  });
+  assert.ok(reason);
+  await until('registry message', () => /not found/i.test(ok(['describe', 'pod', 'noimage'])));
+  ok(['delete', 'pod', 'noimage', '--grace-period=0', '--force']);
+});
+
+test('probes: a failing readiness probe keeps the pod unready, a failing liveness probe restarts it', { skip }, async () => {
+  ok(['create', '-f', '-'], pod('probed', {
+    containers: [{
+      name: 'probed',
+      image: 'busybox',
+      command: ['sh', '-c', 'mkdir -p /www && exec httpd -f -p 8080 -h /www'],
+      readinessProbe: { httpGet: { path: '/absent', port: 8080 }, periodSeconds: 1, failureThreshold: 1 },
+      livenessProbe: { exec: { command: ['test', '-e', '/nonexistent'] }, periodSeconds: 1, failureThreshold: 2, initialDelaySeconds: 1 },
+    }],
+  }));
+  await until('liveness restart', () => Number(jsonpath('pod', 'probed', '{.status.containerStatuses[0].restartCount}') || '0') >= 1);
+  assert.equal(jsonpath('pod', 'probed', '{.status.conditions[?(@.type=="Ready")].status}'), 'False');
+  const events = ok(['get', 'events', '--field-selector', 'involvedObject.name=probed']);
+  assert.match(events, /Readiness probe failed: HTTP probe failed with statuscode: 404/);
+  assert.match(events, /Liveness probe failed/);
+  ok(['delete', 'pod', 'probed', '--grace-period=0', '--force']);
+});
+
+test('env and volumes: configMap and secret keys, downward API, service variables', { skip }, async () => {
+  ok(['create', 'configmap', 'cfg', '--from-literal=greeting=hello', '--from-literal=color=blue']);
+  ok(['create', 'secret', 'generic', 'sec', '--from-literal=password=s3cret']);
+  ok(['create', '-f', '-'], pod('envvol', {
+    containers: [{
+      name: 'envvol',
+      image: 'busybox',
+      command: ['sleep', '3600'],
+      env: [
+        { name: 'GREETING', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'greeting' } } },
+        { name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'sec', key: 'password' } } },
+        { name: 'MY_POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+        { name: 'MESSAGE', value: '$(GREETING) from $(MY_POD)' },
+      ],
+      volumeMounts: [{ name: 'cfg', mountPath: '/cfg' }, { name: 'info', mountPath: '/info' }, { name: 'scratch', mountPath: '/scratch' }],
+    }],
+    volumes: [
+      { name: 'cfg', configMap: { name: 'cfg' } },
+      { name: 'info', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } },
+      { name: 'scratch', emptyDir: { medium: 'Memory' } },
+    ],
+  }));
+  await until('envvol Running', () => jsonpath('pod', 'envvol', '{.status.phase}') === 'Running');
+  const env = ok(['exec', 'envvol', '--', 'env']);
+  assert.match(env, /^GREETING=hello$/m);
+  assert.match(env, /^PASSWORD=s3cret$/m);
+  assert.match(env, /^MESSAGE=hello from envvol$/m);
+  assert.match(env, /^KUBERNETES_SERVICE_HOST=\d+\.\d+\.\d+\.\d+$/m);
+  assert.equal(ok(['exec', 'envvol', '--', 'cat', '/cfg/color']), 'blue');
+  assert.match(ok(['exec', 'envvol', '--', 'cat', '/info/labels']), /app="envvol"/);
+  assert.match(ok(['exec', 'envvol', '--', 'sh', '-c', 'grep /scratch /proc/mounts']), /tmpfs/);
+  ok(['delete', 'pod', 'envvol', '--grace-period=0', '--force']);
+});
+
+test('kubelet API: /pods anonymously, /stats/summary with a cluster client certificate only', { skip }, () => {
+  const curl = (extra: string[], path: string) =>
+    spawnSync('curl', ['-sk', '--max-time', '10', ...extra, `https://127.0.0.1:${kubeletPort}${path}`], { encoding: 'utf8' }).stdout;
+  const pods = JSON.parse(curl([], '/pods')) as { kind: string; items: { metadata: { name: string } }[] };
+  assert.equal(pods.kind, 'PodList');
+  assert.ok(pods.items.some((p) => p.metadata.name === 'web'));
+  assert.match(curl([], '/stats/summary'), /Unauthorized/);
+  const pki = join(c.dir, 'pki');
+  const summary = JSON.parse(curl(['--cert', join(pki, 'admin.crt'), '--key', join(pki, 'admin.key')], '/stats/summary')) as {
+    node: { nodeName: string; memory: { workingSetBytes: number } };
+    pods: { podRef: { name: string }; containers: { name: string; memory?: { workingSetBytes?: number } }[] }[];
+  };
+  assert.equal(summary.node.nodeName, nodeName);
+  assert.ok(summary.node.memory.workingSetBytes > 0);
+  const web = summary.pods.find((p) => p.podRef.name === 'web');
+  assert.ok(web && (web.containers[0]?.memory?.workingSetBytes ?? 0) > 0, 'per-container memory from CRI stats');
+});
+
+test('init containers run first, in order, sharing volumes with the app container', { skip }, async () => {
+  ok(['create', '-f', '-'], pod('init', {
+    initContainers: [
+      { name: 'one', image: 'busybox', command: ['sh', '-c', 'echo one > /work/order'], volumeMounts: [{ name: 'work', mountPath: '/work' }] },
+      { name: 'two', image: 'busybox', command: ['sh', '-c', 'echo two >> /work/order'], volumeMounts: [{ name: 'work', mountPath: '/work' }] },
+    ],
+    containers: [{ name: 'main', image: 'busybox', command: ['sh', '-c', 'cat /work/order; sleep 3600'], volumeMounts: [{ name: 'work', mountPath: '/work' }] }],
+    volumes: [{ name: 'work', emptyDir: {} }],
+  }));
+  await until('init Running', () => jsonpath('pod', 'init', '{.status.phase}') === 'Running');
+  assert.equal(jsonpath('pod', 'init', '{.status.initContainerStatuses[*].state.terminated.reason}'), 'Completed Completed');
+  assert.equal(jsonpath('pod', 'init', '{.status.conditions[?(@.type=="Initialized")].status}'), 'True');
+  await until('main logs', () => ok(['logs', 'init', '-c', 'main']) === 'one\ntwo\n');
+  ok(['delete', 'pod', 'init', '--grace-period=0', '--force']);
+});
+
+test('static pods run from the manifest folder and show as mirror pods; the node heartbeats through its Lease', { skip }, async () => {
+  const mirror = `static-${nodeName}`;
+  await until('mirror pod Running', () => jsonpath('pod', mirror, '{.status.phase}') === 'Running');
+  assert.equal(jsonpath('pod', mirror, '{.metadata.annotations.kubernetes\\.io/config\\.source}'), 'file');
+  assert.equal(jsonpath('pod', mirror, '{.metadata.ownerReferences[0].kind}'), 'Node');
+  assert.equal(k(['get', 'lease', '-n', 'kube-node-lease', nodeName, '-o', 'jsonpath={.spec.holderIdentity}']).stdout, nodeName);
+  const node = JSON.parse(ok(['get', 'node', nodeName, '-o', 'json'])) as { status: { conditions: { type: string; status: string }[]; capacity: Record<string, string>; nodeInfo: Record<string, string> } };
+  assert.deepEqual(node.status.conditions.map((x) => `${x.type}=${x.status}`).sort(), ['DiskPressure=False', 'MemoryPressure=False', 'PIDPressure=False', 'Ready=True']);
+  assert.ok(Number(node.status.capacity['cpu']) >= 1 && node.status.capacity['memory']?.endsWith('Ki'));
+  assert.match(node.status.nodeInfo['containerRuntimeVersion'] ?? '', /^containerd:\/\//);
+  // Deleting a mirror pod does not stop the static pod: the kubelet recreates the mirror.
+  ok(['delete', 'pod', mirror, '--wait=false']);
+  await until('mirror recreated', () => k(['get', 'pod', mirror, '-o', 'jsonpath={.metadata.deletionTimestamp}']).code === 0 && jsonpath('pod', mirror, '{.metadata.deletionTimestamp}') === '' && jsonpath('pod', mirror, '{.status.phase}') === 'Running');
+});
+
 test('a SIGKILLed server restarts and its kubelet adopts the running containers', { skip }, async () => {
   const before = jsonpath('pod', 'web', '{.status.containerStatuses[0].containerID}');
   const port = c.port;
   await c.kill();
-  c = await startServer({ agent: true, dir, port, args: ['--port', String(kubeletPort), '--pod-cidr', podCIDR, '--hostname-override', nodeName] });
+  c = await startServer({ agent: true, dir, port, args: serverArgs() });
   await until('node Ready again', () => /\bReady\b/.test(k(['get', 'node', nodeName, '--no-headers']).stdout));
   await until('web status posted again', () => jsonpath('pod', 'web', '{.status.conditions[?(@.type=="Ready")].status}') === 'True');
   assert.equal(jsonpath('pod', 'web', '{.status.containerStatuses[0].containerID}'), before);
@@ -180,7 +298,7 @@ test('a SIGKILLed server restarts and its kubelet adopts the running containers'
   assert.match(ok(['exec', 'bb', '--', 'echo', 'still here']), /still here/);
 });
 
-test('deleting a pod stops its containers gracefully and removes it', { skip }, async () => {
+test('deleting a pod stops its containers gracefully and removes it', { skip }, () => {
   ok(['delete', 'pod', 'web', '--wait=true', '--timeout=60s']);
   assert.equal(k(['get', 'pod', 'web']).code, 1);
 });

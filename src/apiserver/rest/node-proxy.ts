@@ -16,6 +16,9 @@ import { parseBool } from '../http/request-info.js';
 import { toApiError } from '../http/respond.js';
 import type { KubeObject } from '../object.js';
 
+/** How long reaching a kubelet may take (not the streaming after it). */
+const DIAL_TIMEOUT_MS = 30_000;
+
 /** Default kubelet port, when the node does not report one. */
 export const DEFAULT_KUBELET_PORT = 10250;
 
@@ -61,6 +64,7 @@ export class NodeProxy {
     const url = `https://${hostPort(host, port)}${path}`;
     await new Promise<void>((resolve, reject) => {
       const up = httpsRequest({ host, port, path, method: 'GET', cert: this.deps.clientCert.certPem, key: this.deps.clientCert.keyPem, rejectUnauthorized: false, agent: false, headers: { Accept: 'text/plain, */*' } });
+      up.setTimeout(DIAL_TIMEOUT_MS, () => up.destroy(new Error(`dial tcp ${hostPort(host, port)}: i/o timeout`)));
       // The client going away ends the kubelet request too (a follow would otherwise run forever).
       const abort = () => up.destroy();
       res.once('close', abort);
@@ -71,6 +75,7 @@ export class NodeProxy {
         resolve();
       });
       up.on('response', (kres: IncomingMessage) => {
+        up.setTimeout(0);
         const code = kres.statusCode ?? 500;
         if (code < 200 || code > 206) {
           readText(kres, 64 * 1024).then((body) => reject(kubeletError(code, body, name)), reject);
@@ -101,7 +106,10 @@ export class NodeProxy {
     }
     const up = tlsConnect({ host: target.host, port: target.port, cert: this.deps.clientCert.certPem, key: this.deps.clientCert.keyPem, rejectUnauthorized: false, servername: isIp(target.host) ? undefined : target.host });
     let spliced = false;
+    // Only the dial is bounded; a spliced session may idle for hours.
+    up.setTimeout(DIAL_TIMEOUT_MS, () => up.destroy(new Error(`dial tcp ${hostPort(target.host, target.port)}: i/o timeout`)));
     up.once('secureConnect', () => {
+      up.setTimeout(0);
       spliced = true;
       up.write(requestHead(req, target));
       if (head.length) up.write(head);

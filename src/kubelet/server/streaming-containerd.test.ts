@@ -39,6 +39,8 @@ interface Collected {
   code: number;
 }
 
+const statusOf = (t: string) => JSON.parse(t) as { status: string; reason?: string };
+
 function readAll(s: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   s.on('data', (c: Buffer) => chunks.push(c));
@@ -139,7 +141,7 @@ describe('streaming against containerd (real, root)', { skip, timeout: 180_000 }
     assert.deepEqual(st.details.causes, [{ reason: 'ExitCode', message: '3' }]);
     assert.equal(r.code, 1000);
     const ok = await wsExec(q(['true'], 'stdout=true&stderr=true'), 'v5.channel.k8s.io', () => undefined);
-    assert.equal(JSON.parse(text(ok, 3)).status, 'Success');
+    assert.equal(statusOf(text(ok, 3)).status, 'Success');
   });
 
   test('v5: stdin half-close reaches the process (what kubectl cp uploads need)', async () => {
@@ -149,7 +151,7 @@ describe('streaming against containerd (real, root)', { skip, timeout: 180_000 }
       ws.send(Buffer.from([255, 0]));
     });
     assert.equal(text(r, 1).trim(), String(payload.length), `stderr=${text(r, 2)} status=${text(r, 3)} code=${r.code}`);
-    assert.equal(JSON.parse(text(r, 3)).status, 'Success');
+    assert.equal(statusOf(text(r, 3)).status, 'Success');
   });
 
   test('v5 with a tty: the resize reaches the terminal', async () => {
@@ -162,7 +164,7 @@ describe('streaming against containerd (real, root)', { skip, timeout: 180_000 }
   test('v4 (the Python client) with text frames', async () => {
     const r = await wsExec(q(['sh', '-c', 'head -c 5; echo; exit 4'], 'stdin=True&stdout=True&stderr=True&tty=False'), 'v4.channel.k8s.io', (ws) => ws.send('\u0000hello'));
     assert.equal(text(r, 1), 'hello\n');
-    assert.equal(JSON.parse(text(r, 3)).reason, 'NonZeroExitCode');
+    assert.equal(statusOf(text(r, 3)).reason, 'NonZeroExitCode');
   });
 
   test('SPDY exec (kubectl fallback) end to end', async () => {
@@ -188,7 +190,7 @@ describe('streaming against containerd (real, root)', { skip, timeout: 180_000 }
       const [out, , status] = [readAll(stdout), readAll(stderr), readAll(error)];
       stdin.end('spdy round trip');
       assert.equal((await out).toString(), 'spdy round trip');
-      assert.equal(JSON.parse((await status).toString()).status, 'Success');
+      assert.equal(statusOf((await status).toString()).status, 'Success');
     } finally {
       session.destroy();
     }

@@ -8,6 +8,7 @@
  */
 import type { Pod, PodStatus } from '../../api/generated/core/v1.js';
 import type { Logger } from '../../util/log.js';
+import { sleep } from '../../util/sleep.js';
 import { computePodStatus, type Waiting } from './pod-status.js';
 import { gracePeriodOf, type PodSyncer } from './pod-sync.js';
 import type { RuntimeCache } from './runtime.js';
@@ -230,10 +231,7 @@ export class PodWorkers {
       } catch (err) {
         this.#o.log.warn('relist failed', { error: err instanceof Error ? err.message : String(err) });
       }
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, 1_000);
-        signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-      });
+      await sleep(1_000, signal);
     }
     for (const e of this.#entries.values()) if (e.timer) clearTimeout(e.timer);
     await Promise.allSettled([...[...this.#entries.values()].map((e) => e.running), ...this.#removing.values()]);

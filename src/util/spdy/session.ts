@@ -3,12 +3,13 @@
  * client role (odd stream ids, as kubectl and the kubelet's runtime client) or the server role (even
  * ids, as a stream server). Streams are `SpdyStream` Duplexes.
  *
- * Flow control: we announce a 64 KiB window (SETTINGS) and credit the peer with WINDOW_UPDATEs
- * (per stream and per session) as our consumers read. We respect the peer's windows only once the
- * peer shows it does flow control (a SETTINGS window or any WINDOW_UPDATE): Go's spdystream, which
- * kubectl, the kubelet library and containerd use, never sends WINDOW_UPDATE, so holding back
- * after 64 KiB would stall every transfer to it. For such peers, TCP backpressure is the brake:
- * we stop reading the transport while a stream's consumer lags.
+ * Flow control: we announce a 64 KiB window (SETTINGS). Once the peer shows it does flow control
+ * too (a SETTINGS window or any WINDOW_UPDATE), we respect its windows and credit it with
+ * WINDOW_UPDATEs (per stream and per session) as our consumers read. Go's spdystream, which kubectl
+ * and containerd use, does neither: holding back after 64 KiB would stall every transfer to it, and
+ * WINDOW_UPDATEs it never reads make its kernel answer its close with a TCP reset, which can drop
+ * the last frames (the exit status) on their way to us. For such peers TCP backpressure is the
+ * brake: we stop reading the transport while a stream's consumer lags.
  */
 import type { Duplex } from 'node:stream';
 import {
@@ -16,6 +17,7 @@ import {
   FrameParser, GoAwayStatus, RstStatus, SettingId, SpdyProtocolError, type Frame,
 } from './frames.js';
 import { HeaderCodec, type SpdyHeaders, type SpdyHeadersInit } from './headers.js';
+import { Outbox, type Outgoing } from './outbox.js';
 import { SpdyStream, type StreamHost } from './stream.js';
 import { EventEmitter } from 'node:events';
 
@@ -37,8 +39,6 @@ export interface SpdySessionOptions {
   maxFrame?: number;
 }
 
-
-type Outgoing = Buffer | Promise<Buffer> | 'end';
 const EMPTY = Buffer.alloc(0);
 
 /**
@@ -60,8 +60,7 @@ export class SpdySession extends EventEmitter implements StreamHost {
   private peerFlowControl = false;
   private windowWaiters: Array<() => void> = [];
   private pings = new Map<number, () => void>();
-  private outbox: Outgoing[] = [];
-  private pumping = false;
+  private readonly outbox: Outbox;
   private busy = false;
   /** The transport ended; frames already received are still handled before the session closes. */
   private ending: { err?: Error } | undefined;
@@ -80,6 +79,7 @@ export class SpdySession extends EventEmitter implements StreamHost {
     this.nextStreamId = o.role === 'client' ? 1 : 2;
     this.nextPingId = o.role === 'client' ? 1 : 2;
     this.closed = new Promise((r) => (this.resolveClosed = r));
+    this.outbox = new Outbox(transport, (e) => this.destroy(e));
     transport.on('data', (c: Buffer) => this.onBytes(c));
     transport.on('end', () => this.ended());
     transport.on('close', () => this.ended());
@@ -191,6 +191,7 @@ export class SpdySession extends EventEmitter implements StreamHost {
 
   consumed(s: SpdyStream): void {
     if (this.congested.delete(s) && this.congested.size === 0) this.transport.resume();
+    if (!this.peerFlowControl) s.unacked = 0; // nobody to credit
     if (s.unacked === 0 || this.dead) return;
     if (s.unacked >= this.recvWindow / 2 || s.readableLength === 0) this.credit(s);
   }
@@ -199,7 +200,7 @@ export class SpdySession extends EventEmitter implements StreamHost {
     if (this.streams.get(s.id) !== s) return;
     this.streams.delete(s.id);
     // Bytes the consumer will never read still count against the session window: give them back.
-    if (s.unacked > 0 && !this.dead) {
+    if (s.unacked > 0 && !this.dead && this.peerFlowControl) {
       this.send(encodeWindowUpdate(0, s.unacked));
       s.unacked = 0;
     }
@@ -237,37 +238,7 @@ export class SpdySession extends EventEmitter implements StreamHost {
   }
 
   private send(item: Outgoing): void {
-    if (this.dead) return;
-    this.outbox.push(item);
-    void this.pump();
-  }
-
-  /** Writes queued frames in order; a header frame still being compressed holds back the ones behind it. */
-  private async pump(): Promise<void> {
-    if (this.pumping) return;
-    this.pumping = true;
-    try {
-      while (this.outbox.length > 0 && !this.dead) {
-        const head = this.outbox[0];
-        let frame: Buffer | 'end';
-        if (head instanceof Promise) {
-          try {
-            frame = await head;
-          } catch (e) {
-            this.destroy(e instanceof Error ? e : new Error(String(e)));
-            return;
-          }
-        } else frame = head as Buffer | 'end';
-        void this.outbox.shift();
-        if (frame === 'end') {
-          this.transport.end();
-          continue;
-        }
-        if (!this.transport.writableEnded && !this.transport.destroyed) this.transport.write(frame);
-      }
-    } finally {
-      this.pumping = false;
-    }
+    if (!this.dead) this.outbox.push(item);
   }
 
   private onBytes(chunk: Buffer): void {
@@ -349,7 +320,7 @@ export class SpdySession extends EventEmitter implements StreamHost {
       case 'data': {
         const s = this.streams.get(f.streamId);
         if (!s || s.remoteClosed) {
-          if (f.data.length) this.send(encodeWindowUpdate(0, f.data.length));
+          if (f.data.length && this.peerFlowControl) this.send(encodeWindowUpdate(0, f.data.length));
           return;
         }
         if (!s.onData(f.data, f.fin) && !s.remoteClosed) {
@@ -410,7 +381,7 @@ export class SpdySession extends EventEmitter implements StreamHost {
   private gone(err?: Error): void {
     if (this.dead) return;
     this.dead = true;
-    this.outbox = [];
+    this.outbox.stop();
     for (const s of [...this.streams.values()]) s.onReset(RstStatus.Cancel);
     this.streams.clear();
     this.wake();

@@ -40,7 +40,6 @@ interface ExecClient {
   finish(status: ExecStatus): Promise<void>;
   /** Resolves when the client's connection has closed. */
   gone: Promise<void>;
-  abort(): void;
 }
 
 interface RuntimeExec {
@@ -186,7 +185,6 @@ async function webSocketClient(req: IncomingMessage, socket: Duplex, head: Buffe
       await conn.closed;
     },
     gone: conn.closed,
-    abort: () => conn.close(1011),
   };
 }
 
@@ -234,6 +232,5 @@ async function spdyClient(socket: Duplex, head: Buffer, protocol: string, p: Exe
       await session.closed;
     },
     gone: session.closed,
-    abort: () => session.destroy(),
   };
 }
