@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { freePort } from '../../src/storage/etcd/process.js';
-import { kubectl, kubectlPath, startServer, type Cluster } from './harness.js';
+import { hasPythonClient, kubectl, kubectlPath, python, startServer, type Cluster } from './harness.js';
 
 const missing = ['/usr/bin/containerd', '/usr/sbin/runc', '/usr/lib/cni/bridge', '/usr/bin/docker-registry'].filter((p) => !existsSync(p));
 const skip = process.getuid?.() !== 0 ? 'needs root' : missing.length ? `missing ${missing.join(', ')}` : false;
@@ -129,6 +129,24 @@ test('kubectl exec: output, exit code, stdin, and a TTY', { skip }, async () => 
   });
   assert.equal(tty.status, 0, tty.stderr);
   assert.match(tty.stdout, /\/dev\/pts\/\d+/);
+});
+
+test('the Python client: exec over WebSocket v4 and pod logs', { skip: skip || (!hasPythonClient() && 'python3-kubernetes missing') }, () => {
+  const r = python(c, `
+import sys
+from kubernetes import client, config
+from kubernetes.stream import stream
+config.load_kube_config(sys.argv[1])
+v1 = client.CoreV1Api()
+resp = stream(v1.connect_get_namespaced_pod_exec, 'bb', 'default', command=['sh', '-c', 'echo from-python; echo oops >&2; exit 2'],
+              stderr=True, stdin=False, stdout=True, tty=False, _preload_content=False)
+resp.run_forever(timeout=20)
+print('OUT', repr(resp.read_stdout()), 'ERR', repr(resp.read_stderr()), 'RC', resp.returncode)
+print('LOG', repr(v1.read_namespaced_pod_log('web', 'default', tail_lines=1)[:3]))
+`);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /OUT 'from-python\\n' ERR 'oops\\n' RC 2/);
+  assert.match(r.stdout, /LOG '\d{2}/);
 });
 
 test('kubectl cp both ways', { skip }, () => {
