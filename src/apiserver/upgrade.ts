@@ -7,6 +7,7 @@
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { statusError } from '../api/errors.js';
 import { requestInfo } from './http/request-info.js';
 import { isStreamingSubresource, writeStatus } from './rest/node-proxy.js';
 import type { RestHandler } from './rest/handler.js';
@@ -47,7 +48,12 @@ export function createUpgradeListener(d: Pick<FrontDeps, 'authn' | 'authz' | 'lo
 
 /** Serves an upgrade request as an ordinary request on its socket, then closes the connection. */
 function asPlainRequest(req: IncomingMessage, socket: Duplex, head: Buffer, listener: RequestListener): void {
-  if (head.length) socket.unshift(head);
+  // Node does not parse the body of an upgrade request: one with a body cannot be served faithfully
+  // (a DELETE would lose its preconditions, a PATCH its patch).
+  if (head.length || (req.headers['content-length'] && req.headers['content-length'] !== '0') || req.headers['transfer-encoding']) {
+    writeStatus(socket, statusError(400, 'BadRequest', 'a request with a body cannot ask for a connection upgrade'));
+    return;
+  }
   const res = new ServerResponse(req);
   res.shouldKeepAlive = false;
   res.assignSocket(socket as Socket);

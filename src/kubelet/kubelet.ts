@@ -276,7 +276,20 @@ export async function startKubelet(o: KubeletOptions, signal: AbortSignal): Prom
       const rep = reporter;
       loops.push(
         every(10_000, signal, () => rep.renewLease(signal), errorLogger('lease renewal failed')),
-        every(10_000, signal, () => rep.sync(true, signal), errorLogger('node status update failed')),
+        every(10_000, signal, async () => {
+          // Ready only while the runtime and its pod network say so (CRI Status), as the kubelet.
+          const runtimeReady = async () => {
+            const conditions = await cri.status({}).then((r) => r.status?.conditions ?? [], () => undefined);
+            return conditions !== undefined && ['RuntimeReady', 'NetworkReady'].every((t) => conditions.some((c) => c.type === t && c.status));
+          };
+          // containerd notices a new CNI config within a moment: look again soon rather than report NotReady for 10 s.
+          let ready = await runtimeReady();
+          for (let i = 0; i < 10 && !ready && !signal.aborted; i++) {
+            await sleep(500, signal);
+            ready = await runtimeReady();
+          }
+          await rep.sync(ready, signal);
+        }, errorLogger('node status update failed')),
         every(2_000, signal, async () => {
           if (!podInformer.hasSynced()) return;
           const ours = podInformer.store.list().filter(isMirrorPod);
@@ -291,7 +304,11 @@ export async function startKubelet(o: KubeletOptions, signal: AbortSignal): Prom
     const rotator = new LogRotator({ cri, maxSizeBytes: 10 * 1024 * 1024, maxFiles: 5, log });
     loops.push(
       every(10_000, signal, () => rotator.check(runtime.pods().flatMap((p) => p.containers.filter((c) => c.state === 'running' && c.logPath).map((c) => ({ containerId: c.id, logPath: c.logPath })))), errorLogger('log rotation failed')),
-      every(60_000, signal, () => collectGarbage({ cri, runtime, logRoot, volumes, desired: () => workers.pods(), log }), errorLogger('garbage collection failed')),
+      every(60_000, signal, async () => {
+        // Before every source is read, a running pod can look unwanted: collect nothing yet.
+        if (!workers.sourcesReady()) return;
+        await collectGarbage({ cri, runtime, logRoot, volumes, desired: () => workers.pods(), log });
+      }, errorLogger('garbage collection failed')),
     );
     log.info('kubelet running', { node: o.nodeName, port: kubeletPort, standalone: !rest });
 

@@ -85,7 +85,12 @@ export class NodeProxy {
         res.flushHeaders();
         kres.pipe(res);
         kres.once('end', () => resolve());
-        kres.once('close', () => resolve());
+        // A kubelet that goes away mid-stream never emits 'end': end the client's response too,
+        // or a follow would hang on an unterminated chunked body.
+        kres.once('close', () => {
+          if (!kres.complete) res.destroy();
+          resolve();
+        });
       });
       up.end();
     });
@@ -110,10 +115,17 @@ export class NodeProxy {
     up.setTimeout(DIAL_TIMEOUT_MS, () => up.destroy(new Error(`dial tcp ${hostPort(target.host, target.port)}: i/o timeout`)));
     up.once('secureConnect', () => {
       up.setTimeout(0);
+      // The client left while we dialed: do not start the command for nobody.
+      if (socket.destroyed) {
+        up.destroy();
+        return;
+      }
       spliced = true;
       up.write(requestHead(req, target));
       if (head.length) up.write(head);
-      splice(socket, up);
+      // Only a 101 from the kubelet joins the two connections; anything else is relayed and both
+      // close, so a client can never pipeline requests to the kubelet under our credentials.
+      awaitSwitch(up, socket, () => splice(socket, up));
     });
     up.on('error', (e: Error) => {
       if (spliced) return;
@@ -121,6 +133,9 @@ export class NodeProxy {
       writeStatus(socket, statusError(500, '', `error dialing backend: ${e.message}`));
     });
     socket.on('error', () => up.destroy());
+    socket.once('close', () => {
+      if (!spliced) up.destroy();
+    });
   }
 
   /** The kubelet URL for exec/attach/portforward, after upstream's checks of pod, container and node. */
@@ -271,6 +286,41 @@ function requestHead(req: IncomingMessage, t: Target): string {
  * Copies bytes both ways; each side's end reaches the other (half-close). An error drops both; when
  * one side is gone, the other is ended and, if it lingers, dropped.
  */
+/** Reads the kubelet's response head; on 101 forwards it and calls `onSwitch`, else relays it and closes. */
+function awaitSwitch(up: Duplex, client: Duplex, onSwitch: () => void): void {
+  let buf = Buffer.alloc(0);
+  const onData = (chunk: Buffer) => {
+    buf = Buffer.concat([buf, chunk]);
+    const end = buf.indexOf('\r\n\r\n');
+    if (end < 0) {
+      if (buf.length > 64 * 1024) fail();
+      return;
+    }
+    up.off('data', onData);
+    up.pause();
+    client.write(buf);
+    if (/^HTTP\/1\.[01] 101 /.test(buf.subarray(0, Math.min(end, 64)).toString('latin1'))) onSwitch();
+    else {
+      // Relay the rest of a refusal (its body), then close both sides.
+      up.on('data', (d: Buffer) => client.write(d));
+      up.resume();
+      up.once('end', () => client.end());
+      setTimeout(() => {
+        up.destroy();
+        client.destroy();
+      }, 5_000).unref();
+    }
+  };
+  const fail = () => {
+    up.destroy();
+    client.destroy();
+  };
+  up.on('data', onData);
+  up.once('close', () => {
+    if (!client.destroyed && buf.indexOf('\r\n\r\n') < 0) client.destroy();
+  });
+}
+
 function splice(a: Duplex, b: Duplex): void {
   a.pipe(b);
   b.pipe(a);

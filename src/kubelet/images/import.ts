@@ -56,13 +56,19 @@ class ArchiveBlobs {
     return m;
   }
 
-  /** The first `limit` bytes of a member (all of it by default). */
-  async read(name: string, limit = Infinity): Promise<Buffer> {
+  /**
+   * A small member (index, manifest, config) read whole — refused past 4 MiB (containerd's manifest
+   * limit) rather than trusting the size a tar header claims — or only its first `prefix` bytes.
+   */
+  async read(name: string, prefix?: number): Promise<Buffer> {
     const m = this.member(name);
+    const max = 4 * 1024 * 1024;
+    if (prefix === undefined && m.size > max) throw new Error(`${this.file}: ${name} is ${m.size} bytes, more than the ${max} a manifest or config may have`);
     const fh = await open(this.file, 'r');
     try {
-      const b = Buffer.alloc(Math.min(m.size, limit));
-      await fh.read(b, 0, b.length, m.offset);
+      const b = Buffer.alloc(Math.min(m.size, prefix ?? m.size));
+      const { bytesRead } = await fh.read(b, 0, b.length, m.offset);
+      if (bytesRead < b.length) throw new Error(`${this.file}: ${name} is truncated`);
       return b;
     } finally {
       await fh.close();
@@ -87,11 +93,14 @@ async function fromOci(a: ArchiveBlobs): Promise<{ name?: string; image: Pushabl
   const small = new Map<string, Buffer>();
   const blobName = (d: string) => `blobs/${d.replace(':', '/')}`;
   // Manifests and indexes are read whole (they are small) before resolving, so the sync reader can serve them.
-  const preload = async (d: Descriptor): Promise<void> => {
+  // Nested indexes are followed only when the blob is what its digest says, once each, to a small depth.
+  const preload = async (d: Descriptor, depth = 0): Promise<void> => {
+    if (small.has(d.digest) || depth > 4) return;
     const b = await a.read(blobName(d.digest));
+    if (`sha256:${createHash('sha256').update(b).digest('hex')}` !== d.digest) throw new Error(`${a.file}: blob ${d.digest} does not match its digest`);
     small.set(d.digest, b);
     const j = JSON.parse(b.toString('utf8')) as { manifests?: Descriptor[] };
-    for (const c of j.manifests ?? []) if (a.members.has(blobName(c.digest))) await preload(c);
+    for (const c of j.manifests ?? []) if (a.members.has(blobName(c.digest))) await preload(c, depth + 1);
   };
   const src: BlobSource = {
     read: (d) => {

@@ -162,8 +162,11 @@ export async function indexTar(file: string): Promise<Map<string, TarMember>> {
       const type = String.fromCharCode(h[156] ?? 0x30);
       const bodyAt = offset + BLOCK;
       if (pax.size !== undefined) size = Number(pax.size);
+      // A size that is not a whole non-negative number would move backwards or nowhere: refuse it.
+      if (!Number.isSafeInteger(size) || size < 0) throw new Error(`${file}: bad tar member size at offset ${offset}`);
       offset = bodyAt + Math.ceil(size / BLOCK) * BLOCK;
       if (type === 'x' || type === 'g' || type === 'L' || type === 'K') {
+        if (size > 1024 * 1024) throw new Error(`${file}: tar extended header of ${size} bytes at offset ${bodyAt - BLOCK}`);
         const body = await readAt(fh, bodyAt, size);
         if (type === 'x') pax = { ...pax, ...parsePax(body) };
         if (type === 'L') longName = body.toString('utf8').replace(/\0+$/, '');

@@ -73,6 +73,9 @@ export async function startKubeletServer(o: KubeletServerOptions, signal?: Abort
     });
   });
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    // Node drops its own error listener from upgraded sockets: a reset before the handler attaches
+    // one would otherwise be an unhandled 'error' that takes the kubelet down.
+    socket.on('error', () => socket.destroy());
     streaming().then(
       (fns) => handleUpgrade(req, socket, head, { provider, streaming: fns, authenticated: authenticated(req), log }),
       (e: unknown) => {

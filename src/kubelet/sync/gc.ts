@@ -31,12 +31,13 @@ export async function collectGarbage(o: GcOptions): Promise<void> {
     if (!desired.has(rp.uid)) continue; // removal of whole pods is the pod workers' job
     const seen = new Set<string>();
     for (const c of rp.containers) {
+      // One dead container per (pod, container) is kept, for lastState and `logs --previous`.
+      if (c.state !== 'exited') continue;
       const key = `${c.init}/${c.name}`;
       if (!seen.has(key)) {
         seen.add(key);
         continue;
       }
-      if (c.state !== 'exited') continue;
       await o.cri.removeContainer({ container_id: c.id }).catch(() => undefined);
     }
     for (const sb of rp.sandboxes.slice(1)) {
@@ -47,7 +48,7 @@ export async function collectGarbage(o: GcOptions): Promise<void> {
   // Log files: keep the current and the previous run of every container; drop directories of pods gone.
   for (const dir of safeList(o.logRoot)) {
     const uid = dir.split('_').pop() ?? '';
-    if (!desired.has(uid)) {
+    if (!desired.has(uid) && !o.runtime.pod(uid)) {
       rmSync(join(o.logRoot, dir), { recursive: true, force: true });
       continue;
     }

@@ -139,21 +139,28 @@ export function computePodStatus(input: StatusInput): PodStatus {
     containerStatus(c, runs(c.name, false), input, { reason: initialized ? 'ContainerCreating' : 'PodInitializing' }),
   );
   let phase = podPhase(pod, initStatuses, appStatuses);
+  // A pod being deleted whose containers have all stopped will never run again: it is terminal.
+  if (input.terminating && !appStatuses.some((s) => s.state?.running)) phase = appStatuses.every(isSuccess) ? 'Succeeded' : 'Failed';
   // A pod that reached a terminal phase stays there, whatever the runtime later shows.
   if (prev.phase === 'Succeeded' || prev.phase === 'Failed') phase = prev.phase;
   const now = rfc3339(input.now);
   const sandbox = input.runtime?.sandboxes[0];
-  const podIP = sandbox?.ready && sandbox.ip ? sandbox.ip : phase === 'Succeeded' || phase === 'Failed' ? prev.podIP : sandbox?.ip;
+  const podIP = pod.spec?.hostNetwork ? input.hostIP : sandbox?.ready && sandbox.ip ? sandbox.ip : phase === 'Succeeded' || phase === 'Failed' ? prev.podIP : sandbox?.ip;
   const unready = appStatuses.filter((s) => !s.ready).map((s) => s.name);
   const incomplete = initStatuses.filter((s) => !isSuccess(s)).map((s) => s.name);
   const terminal = phase === 'Succeeded' || phase === 'Failed';
   const containersReady = unready.length === 0 && !terminal;
+  // Readiness gates: Ready also needs every gate's condition (set by others) to be True.
+  const gates = (pod.spec?.readinessGates ?? []).map((g) => g.conditionType);
+  const gatesOpen = gates.every((t) => prev.conditions?.some((c) => c.type === t && c.status === 'True'));
   const notReadyReason = terminal ? 'PodCompleted' : 'ContainersNotReady';
   const notReadyMessage = terminal ? undefined : `containers with unready status: [${unready.join(' ')}]`;
   const conditions: PodCondition[] = [
     condition(prev.conditions, now, 'PodReadyToStartContainers', Boolean(sandbox?.ready)),
     condition(prev.conditions, now, 'Initialized', initialized || terminal, 'ContainersNotInitialized', `containers with incomplete status: [${incomplete.join(' ')}]`),
-    condition(prev.conditions, now, 'Ready', containersReady, notReadyReason, notReadyMessage),
+    containersReady && !gatesOpen
+      ? condition(prev.conditions, now, 'Ready', false, 'ReadinessGatesNotReady', `corresponding condition of pod readiness gate "${gates.find((t) => !prev.conditions?.some((c) => c.type === t && c.status === 'True'))}" does not exist.`)
+      : condition(prev.conditions, now, 'Ready', containersReady, notReadyReason, notReadyMessage),
     condition(prev.conditions, now, 'ContainersReady', containersReady, notReadyReason, notReadyMessage),
   ];
   const others = (prev.conditions ?? []).filter((c) => !KUBELET_CONDITIONS.has(c.type));

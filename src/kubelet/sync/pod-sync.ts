@@ -47,6 +47,13 @@ export const podLogDir = (root: string, pod: Pod) => `${root}/${pod.metadata!.na
 const latest = (rp: RuntimePod | undefined, name: string, init: boolean): RuntimeContainer | undefined =>
   rp?.containers.find((c) => c.name === name && c.init === init);
 
+/** A duration as Go prints it: 10s, 1m20s, 5m0s. */
+export function goDuration(ms: number): string {
+  const total = Math.round(ms / 1000);
+  const m = Math.floor(total / 60);
+  return m > 0 ? `${m}m${total % 60}s` : `${total}s`;
+}
+
 export const gracePeriodOf = (pod: Pod): number => pod.metadata?.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
 
 export class PodSyncer {
@@ -84,8 +91,9 @@ export class PodSyncer {
     const policy = pod.spec?.restartPolicy ?? 'Always';
     let sandbox = rp?.sandboxes[0];
     if (!sandbox?.ready) {
-      // The pod finished (no restarts wanted) and its sandbox went: nothing to bring back.
-      if (sandbox && policy !== 'Always' && this.#allDone(pod, rp)) return result;
+      // The sandbox went. Never: a pod that ran is not brought back. OnFailure: only if something failed.
+      if (sandbox && policy === 'Never' && (rp?.containers.length ?? 0) > 0) return result;
+      if (sandbox && policy === 'OnFailure' && this.#allSucceeded(pod, rp)) return result;
       try {
         await d.volumes.setUp(pod, {});
       } catch (e) {
@@ -128,8 +136,10 @@ export class PodSyncer {
 
     // Init containers, one at a time, each to success before the next.
     const inits = pod.spec?.initContainers ?? [];
+    // A new sandbox runs its init containers again from the first (they may set up its network).
+    const inSandbox: RuntimePod | undefined = rp && { ...rp, containers: rp.containers.filter((x) => x.sandboxId === sandbox.id) };
     for (const c of inits) {
-      const last = latest(rp, c.name, true);
+      const last = latest(inSandbox, c.name, true);
       if (last?.state === 'running' || last?.state === 'created') return result;
       if (last?.state === 'exited' && last.exitCode === 0) continue;
       if (last?.state === 'exited' && policy === 'Never') return result;
@@ -171,8 +181,11 @@ export class PodSyncer {
     return result;
   }
 
-  #allDone(pod: Pod, rp: RuntimePod | undefined): boolean {
-    return (pod.spec?.containers ?? []).every((c) => latest(rp, c.name, false)?.state === 'exited');
+  #allSucceeded(pod: Pod, rp: RuntimePod | undefined): boolean {
+    return (pod.spec?.containers ?? []).every((c) => {
+      const last = latest(rp, c.name, false);
+      return last?.state === 'exited' && last.exitCode === 0;
+    });
   }
 
   async #startOrBackoff(
@@ -188,12 +201,13 @@ export class PodSyncer {
   ): Promise<void> {
     const d = this.#d;
     const uid = pod.metadata!.uid!;
-    const key = `${uid}/${c.name}`;
+    // The spec hash is part of the key: a fixed image starts over instead of waiting out the old back-off.
+    const key = `${uid}/${c.name}/${containerHash(c)}`;
     if (last?.state === 'exited') {
       const finished = last.finishedAt || Date.now();
       if (this.crashBackoff.inBackoff(key, finished)) {
         const delay = this.crashBackoff.delay(key);
-        const message = `back-off ${delay / 1000 >= 60 ? `${delay / 60_000}m0s` : `${delay / 1000}s`} restarting failed container=${c.name} pod=${pod.metadata!.name}_${pod.metadata!.namespace}(${uid})`;
+        const message = `back-off ${goDuration(delay)} restarting failed container=${c.name} pod=${pod.metadata!.name}_${pod.metadata!.namespace}(${uid})`;
         result.waiting.set(c.name, { reason: 'CrashLoopBackOff', message });
         d.events(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${pod.metadata!.name}_${pod.metadata!.namespace}(${uid})`);
         const at = finished + delay;

@@ -99,8 +99,11 @@ export class PodWorkers {
     const uid = pod.metadata!.uid!;
     const e = this.#entries.get(uid);
     if (e) {
-      // Keep the status we computed: the API copy lags behind our own.
-      e.pod = { ...pod, status: { ...(pod.status ?? {}), ...(e.status ?? {}) } };
+      // Keep the status we computed (the API copy lags behind our own), but take the conditions
+      // other components own (readiness gates, DisruptionTarget) from the API.
+      const ours = new Set(['PodReadyToStartContainers', 'Initialized', 'ContainersReady', 'Ready']);
+      const conditions = [...(pod.status?.conditions ?? []).filter((c) => !ours.has(c.type)), ...(e.status?.conditions ?? []).filter((c) => ours.has(c.type))];
+      e.pod = { ...pod, status: { ...(pod.status ?? {}), ...(e.status ?? {}), conditions } };
     } else {
       this.#entries.set(uid, { pod, waiting: new Map(), again: false });
     }
@@ -112,13 +115,19 @@ export class PodWorkers {
     if (!e) return;
     if (e.timer) clearTimeout(e.timer);
     this.#entries.delete(uid);
-    this.#remove(uid);
+    this.#remove(uid, e.running);
   }
 
-  #remove(uid: string): void {
+  /** True once every pod source has been read in full (before that, nothing may be cleaned up). */
+  sourcesReady(): boolean {
+    return this.#sourcesReady.api && this.#sourcesReady.static;
+  }
+
+  #remove(uid: string, inFlight?: Promise<void>): void {
     if (this.#removing.has(uid)) return;
     const done = (async () => {
-      await this.#entries.get(uid)?.running;
+      // A sync still running for the pod may be creating containers: let it finish first.
+      await inFlight;
       this.#o.probes.removePod(uid);
       await this.#o.runtime.relist().catch(() => undefined);
       await this.#o.syncer.removePod(uid, this.#o.runtime.pod(uid));
@@ -134,6 +143,12 @@ export class PodWorkers {
     if (!e || this.#signal?.aborted) return;
     if (e.running) {
       e.again = true;
+      return;
+    }
+    const removing = this.#removing.get(uid);
+    if (removing) {
+      // The same uid came back while its old runtime state is being removed: sync after that.
+      void removing.then(() => this.schedule(uid));
       return;
     }
     e.running = this.#run(uid, e).finally(() => {
@@ -170,8 +185,8 @@ export class PodWorkers {
       await runtime.relist();
       await this.#report(uid, e, true);
       if (!e.finalDeleted && this.#o.status && this.#apiPods.has(uid)) {
-        e.finalDeleted = true;
         await this.#o.status.finalDelete(pod);
+        e.finalDeleted = true;
       }
       return;
     }
@@ -221,11 +236,12 @@ export class PodWorkers {
     let lastFull = 0;
     while (!signal.aborted) {
       try {
-        const changed = await this.#o.runtime.relist();
+        await this.#o.runtime.relist();
+        const changed = this.#o.runtime.takeChanged();
         const full = Date.now() - lastFull > 10_000;
         if (full) lastFull = Date.now();
         for (const uid of full ? this.#entries.keys() : changed) this.schedule(uid);
-        if (this.#sourcesReady.api && this.#sourcesReady.static) {
+        if (this.sourcesReady()) {
           for (const rp of this.#o.runtime.pods()) if (!this.#entries.has(rp.uid)) this.#remove(rp.uid);
         }
       } catch (err) {

@@ -58,6 +58,8 @@ export class RuntimeCache {
   #containerDetails = new Map<string, { key: string; c: RuntimeContainer }>();
   #sandboxDetails = new Map<string, { key: string; s: RuntimeSandbox }>();
   #fingerprints = new Map<string, string>();
+  #tail: Promise<unknown> = Promise.resolve();
+  #pending = new Set<string>();
 
   constructor(cri: CriClient) {
     this.#cri = cri;
@@ -71,8 +73,25 @@ export class RuntimeCache {
     return [...this.#pods.values()];
   }
 
-  /** Refreshes from CRI; returns the uids whose runtime state changed (appeared, changed or vanished). */
-  async relist(): Promise<Set<string>> {
+  /**
+   * Refreshes from CRI; returns the uids whose runtime state changed (appeared, changed or
+   * vanished). Relists run one after another, so a slower, older listing never overwrites a newer
+   * one; every change is also kept for {@link takeChanged}, whoever's relist saw it.
+   */
+  relist(): Promise<Set<string>> {
+    const next = this.#tail.then(() => this.#relist());
+    this.#tail = next.catch(() => undefined);
+    return next;
+  }
+
+  /** The uids changed since the last call (seen by any relist). */
+  takeChanged(): Set<string> {
+    const out = this.#pending;
+    this.#pending = new Set();
+    return out;
+  }
+
+  async #relist(): Promise<Set<string>> {
     const [{ items: sandboxes = [] }, { containers = [] }] = await Promise.all([this.#cri.listPodSandbox({}), this.#cri.listContainers({})]);
     const pods = new Map<string, RuntimePod>();
     const liveSandboxes = new Set<string>();
@@ -84,8 +103,10 @@ export class RuntimeCache {
       let detail = this.#sandboxDetails.get(sb.id);
       if (!detail || detail.key !== key) {
         let ip: string | undefined;
+        let failed = false;
         if (sb.state === 'SANDBOX_READY') {
           const st = await this.#cri.podSandboxStatus({ pod_sandbox_id: sb.id }).catch(() => undefined);
+          failed = st === undefined;
           ip = st?.status?.network?.ip || undefined;
         }
         detail = {
@@ -101,7 +122,8 @@ export class RuntimeCache {
             ...(ip ? { ip } : {}),
           },
         };
-        this.#sandboxDetails.set(sb.id, detail);
+        // A failed status call is not the sandbox's truth: ask again next time.
+        if (!failed) this.#sandboxDetails.set(sb.id, detail);
       }
       const pod = pods.get(uid) ?? { uid, name: detail.s.name, namespace: detail.s.namespace, sandboxes: [], containers: [] };
       pod.sandboxes.push(detail.s);
@@ -140,7 +162,7 @@ export class RuntimeCache {
           },
         };
         // Details of a container that is still being created are not final: ask again next time.
-        if (detail.c.state !== 'created') this.#containerDetails.set(c.id, detail);
+        if (detail.c.state !== 'created' && st) this.#containerDetails.set(c.id, detail);
       }
       const pod = pods.get(uid) ?? { uid, name: c.labels?.[POD_NAME] ?? '', namespace: c.labels?.[POD_NAMESPACE] ?? '', sandboxes: [], containers: [] };
       pod.containers.push(detail.c);
@@ -160,6 +182,7 @@ export class RuntimeCache {
     for (const uid of this.#fingerprints.keys()) if (!pods.has(uid)) changed.add(uid);
     this.#fingerprints = fingerprints;
     this.#pods = pods;
+    for (const uid of changed) this.#pending.add(uid);
     return changed;
   }
 
