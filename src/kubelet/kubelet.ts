@@ -139,6 +139,7 @@ export async function startKubelet(o: KubeletOptions, signal: AbortSignal): Prom
     cleanups.push(() => server.close());
 
     let podCIDR = o.podCIDR;
+    let registered: Promise<boolean> = Promise.resolve(true);
     if (rest) {
       reporter = new NodeStatusReporter({
         client: rest,
@@ -151,29 +152,46 @@ export async function startKubelet(o: KubeletOptions, signal: AbortSignal): Prom
         images: async () => (await cri.listImages({})).images.map((i) => ({ names: [...i.repo_digests, ...i.repo_tags], sizeBytes: Number(i.size) })),
         log,
       });
-      // The API server may not be up yet (agents start in any order): retry until it answers.
-      for (let delay = 500; ; delay = Math.min(delay * 2, 5_000)) {
-        try {
-          await reporter.register(signal);
-          break;
-        } catch (e) {
-          if (signal.aborted) throw e;
-          log.warn('node registration failed; retrying', { error: e instanceof Error ? e.message : String(e) });
-          await sleep(delay, signal);
+      // The API server may not be up yet (agents start in any order): keep trying in the
+      // background. The node's own pods (static ones, and those it already runs) do not wait.
+      const rep = reporter;
+      registered = (async () => {
+        for (let delay = 500; !signal.aborted; delay = Math.min(delay * 2, 5_000)) {
+          try {
+            await rep.register(signal);
+            return true;
+          } catch (e) {
+            if (signal.aborted) break;
+            log.warn('node registration failed; retrying', { error: e instanceof Error ? e.message : String(e) });
+            await sleep(delay, signal);
+          }
         }
-      }
+        return false;
+      })();
+      // It usually answers at once: give it a moment so the first network config has the Node's podCIDR.
+      await Promise.race([registered, sleep(3_000, signal)]);
       if (reporter.podCIDR) podCIDR = reporter.podCIDR;
     }
     ensurePodNetworkSysctls();
-    writeCniConfig({
-      confDir: cniConfDir,
-      networkName: o.bridge,
-      bridge: o.bridge,
-      podCIDR,
-      routes: [...new Set([o.clusterCIDR, o.serviceCIDR, `${o.nodeIP}/32`])],
-      ipamDataDir: join(o.dataDir, 'cni', 'ipam'),
+    const configureNetwork = (cidr: string) => {
+      writeCniConfig({
+        confDir: cniConfDir,
+        networkName: o.bridge,
+        bridge: o.bridge,
+        podCIDR: cidr,
+        routes: [...new Set([o.clusterCIDR, o.serviceCIDR, `${o.nodeIP}/32`])],
+        ipamDataDir: join(o.dataDir, 'cni', 'ipam'),
+      });
+      log.info('pod network configured', { podCIDR: cidr, bridge: o.bridge });
+    };
+    configureNetwork(podCIDR);
+    void registered.then(() => {
+      // Registered late, and the Node names another pod CIDR: new pods get addresses from it.
+      if (reporter?.podCIDR && reporter.podCIDR !== podCIDR) {
+        podCIDR = reporter.podCIDR;
+        configureNetwork(podCIDR);
+      }
     });
-    log.info('pod network configured', { podCIDR, bridge: o.bridge });
 
     const recorder = rest ? new EventRecorder({ client: rest, component: 'kubelet', host: o.nodeName }) : undefined;
     const events = (pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string) =>
@@ -274,29 +292,33 @@ export async function startKubelet(o: KubeletOptions, signal: AbortSignal): Prom
       loops.push(podInformer.run(signal), serviceInformer!.run(signal));
       void podInformer.waitForSync(signal).then((ok) => ok && workers.sourceReady('api'));
       const rep = reporter;
-      loops.push(
-        every(10_000, signal, () => rep.renewLease(signal), errorLogger('lease renewal failed')),
-        every(10_000, signal, async () => {
-          // Ready only while the runtime and its pod network say so (CRI Status), as the kubelet.
-          const runtimeReady = async () => {
-            const conditions = await cri.status({}).then((r) => r.status?.conditions ?? [], () => undefined);
-            return conditions !== undefined && ['RuntimeReady', 'NetworkReady'].every((t) => conditions.some((c) => c.type === t && c.status));
-          };
-          // containerd notices a new CNI config within a moment: look again soon rather than report NotReady for 10 s.
-          let ready = await runtimeReady();
-          for (let i = 0; i < 10 && !ready && !signal.aborted; i++) {
-            await sleep(500, signal);
-            ready = await runtimeReady();
-          }
-          await rep.sync(ready, signal);
-        }, errorLogger('node status update failed')),
-        every(2_000, signal, async () => {
-          if (!podInformer.hasSynced()) return;
-          const ours = podInformer.store.list().filter(isMirrorPod);
-          for (const m of ours) mirrorUids.set(`${m.metadata!.namespace}/${m.metadata!.name}`, m.metadata!.uid!);
-          await mirrors.reconcile(workers.staticPods(), ours, { name: o.nodeName, ...(rep.uid ? { uid: rep.uid } : {}) });
-        }, errorLogger('mirror pod sync failed')),
-      );
+      const heartbeats = async (): Promise<void> => {
+        if (!(await registered)) return;
+        await Promise.all([
+          every(10_000, signal, () => rep.renewLease(signal), errorLogger('lease renewal failed')),
+          every(10_000, signal, async () => {
+            // Ready only while the runtime and its pod network say so (CRI Status), as the kubelet.
+            const runtimeReady = async () => {
+              const conditions = await cri.status({}).then((r) => r.status?.conditions ?? [], () => undefined);
+              return conditions !== undefined && ['RuntimeReady', 'NetworkReady'].every((t) => conditions.some((c) => c.type === t && c.status));
+            };
+            // containerd notices a new CNI config within a moment: look again soon rather than report NotReady for 10 s.
+            let ready = await runtimeReady();
+            for (let i = 0; i < 10 && !ready && !signal.aborted; i++) {
+              await sleep(500, signal);
+              ready = await runtimeReady();
+            }
+            await rep.sync(ready, signal);
+          }, errorLogger('node status update failed')),
+          every(2_000, signal, async () => {
+            if (!podInformer.hasSynced()) return;
+            const ours = podInformer.store.list().filter(isMirrorPod);
+            for (const m of ours) mirrorUids.set(`${m.metadata!.namespace}/${m.metadata!.name}`, m.metadata!.uid!);
+            await mirrors.reconcile(workers.staticPods(), ours, { name: o.nodeName, ...(rep.uid ? { uid: rep.uid } : {}) });
+          }, errorLogger('mirror pod sync failed')),
+        ]);
+      };
+      loops.push(heartbeats());
     } else {
       workers.sourceReady('api');
     }

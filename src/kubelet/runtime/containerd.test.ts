@@ -187,7 +187,9 @@ describe('containerd runtime (real, root)', { skip, timeout: 240_000 }, () => {
       return s?.state === 'CONTAINER_EXITED' ? s : undefined;
     });
     assert.equal(done.exit_code, 7);
-    assert.ok(done.finished_at >= done.started_at && done.started_at > 0);
+    // Both times are set; their order is not: containerd records started_at when Start returns,
+    // which for a process this short can come after its exit was recorded.
+    assert.ok(done.finished_at > 0 && done.started_at > 0);
   });
 
   test('stopping containerd leaves the pod running; the next start finds it', async () => {
