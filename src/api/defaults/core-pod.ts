@@ -1,5 +1,6 @@
 // Defaults for PodSpec and everything inside it (pkg/apis/core/v1/defaults.go plus the fields
 // defaulted declaratively), shared by Pods, PodTemplates, ReplicationControllers and workloads.
+import { Quantity } from '../quantity.js';
 import type { Container, EnvVar, HTTPGetAction, Pod, PodSpec, PodTemplateSpec, Probe, Volume } from '../generated/core/v1.js';
 
 /** `Always` for `:latest` or an untagged, undigested image; `IfNotPresent` otherwise (parsers.ParseImageName). */
@@ -117,23 +118,40 @@ function defaultRequestsFromLimits(containers: Container[] | undefined): void {
   }
 }
 
-/** QoS class of a defaulted pod (qos.GetPodQOS, for cpu and memory). */
+/**
+ * ComputePodQOS: BestEffort without any positive cpu/memory request or limit; Guaranteed when every
+ * container (init ones too) limits both and the summed requests equal the summed limits, compared
+ * as quantities ("1" equals "1000m"); Burstable otherwise.
+ */
 export function podQOSClass(spec: PodSpec): 'Guaranteed' | 'Burstable' | 'BestEffort' {
-  const all = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
-  let any = false;
+  const requests = new Map<string, Quantity>();
+  const limits = new Map<string, Quantity>();
+  const add = (m: Map<string, Quantity>, name: string, q: Quantity) => m.set(name, m.get(name)?.add(q) ?? q);
+  // Defaulting runs before validation: a malformed quantity counts as absent here and is refused there.
+  const positive = (raw: string | undefined): Quantity | undefined => {
+    let q: Quantity | undefined;
+    try {
+      q = raw === undefined ? undefined : Quantity.parse(raw);
+    } catch {
+      q = undefined;
+    }
+    return q && q.sign() > 0 ? q : undefined;
+  };
   let guaranteed = true;
-  for (const c of all) {
-    const req = c.resources?.requests ?? {};
-    const lim = c.resources?.limits ?? {};
+  for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
     for (const r of ['cpu', 'memory']) {
-      const rq = req[r];
-      const lm = lim[r];
-      if ((rq !== undefined && !/^0+(\.0*)?[a-zA-Z]*$/.test(rq)) || (lm !== undefined && !/^0+(\.0*)?[a-zA-Z]*$/.test(lm))) any = true;
-      if (lm === undefined || rq === undefined || rq !== lm) guaranteed = false;
+      const rq = positive(c.resources?.requests?.[r]);
+      const lm = positive(c.resources?.limits?.[r]);
+      if (rq) add(requests, r, rq);
+      if (lm) add(limits, r, lm);
+      else guaranteed = false;
     }
   }
-  if (!any) return 'BestEffort';
-  return guaranteed ? 'Guaranteed' : 'Burstable';
+  if (requests.size === 0 && limits.size === 0) return 'BestEffort';
+  if (guaranteed) {
+    for (const [name, req] of requests) if (limits.get(name)?.cmp(req) !== 0) guaranteed = false;
+  }
+  return guaranteed && requests.size === limits.size ? 'Guaranteed' : 'Burstable';
 }
 
 /**

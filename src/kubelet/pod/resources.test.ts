@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Container, Pod } from '../../api/generated/core/v1.js';
-import { computeQOSClass, linuxResources, milliCPUToQuota, milliCPUToShares, oomScoreAdj, qosClass } from './resources.js';
+import { podQOSClass } from '../../api/defaults/core-pod.js';
+import { linuxResources, milliCPUToQuota, milliCPUToShares, oomScoreAdj, qosClass } from './resources.js';
 
 const GiB = 1024 ** 3;
 const c = (name: string, requests?: Record<string, string>, limits?: Record<string, string>): Container => ({
@@ -23,7 +24,7 @@ test('QoS class from requests and limits', () => {
     ['init container counts', pod([c('a', { cpu: '1', memory: '1Gi' }, { cpu: '1', memory: '1Gi' })], { initContainers: [c('i', { cpu: '100m' })] }), 'Burstable'],
     ['extended resources ignored', pod([c('a', { 'example.com/gpu': '1' }, { 'example.com/gpu': '1' })]), 'BestEffort'],
   ];
-  for (const [name, p, want] of cases) assert.equal(computeQOSClass(p), want, name);
+  for (const [name, p, want] of cases) assert.equal(podQOSClass(p.spec!), want, name);
   assert.equal(qosClass({ ...pod([c('a')]), status: { qosClass: 'Guaranteed' } }), 'Guaranteed', 'status wins');
 });
 

@@ -1,5 +1,6 @@
 // Requests and limits as the kernel sees them: QoS class, cgroup CPU shares and CFS quota, memory
 // limit and oom_score_adj, computed the way the kubelet does for a container's LinuxContainerResources.
+import { podQOSClass } from '../../api/defaults/core-pod.js';
 import type { Container, Pod } from '../../api/generated/core/v1.js';
 import { Quantity } from '../../api/quantity.js';
 import type { LinuxContainerResources } from '../cri/types.js';
@@ -17,8 +18,6 @@ export const MIN_QUOTA_US = 1000;
 export const GUARANTEED_OOM_SCORE_ADJ = -997;
 export const BEST_EFFORT_OOM_SCORE_ADJ = 1000;
 
-const QOS_RESOURCES = ['cpu', 'memory'];
-
 const parse = (q: string | undefined): Quantity | undefined => (q === undefined ? undefined : Quantity.parse(q));
 
 /**
@@ -28,42 +27,7 @@ const parse = (q: string | undefined): Quantity | undefined => (q === undefined 
 export function qosClass(pod: Pod): QOSClass {
   const recorded = pod.status?.qosClass;
   if (recorded === 'Guaranteed' || recorded === 'Burstable' || recorded === 'BestEffort') return recorded;
-  return computeQOSClass(pod);
-}
-
-/** ComputePodQOS: the class from the spec alone, ignoring `status.qosClass`. */
-export function computeQOSClass(pod: Pod): QOSClass {
-  const requests = new Map<string, Quantity>();
-  const limits = new Map<string, Quantity>();
-  let guaranteed = true;
-  const all = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
-  const addTo = (m: Map<string, Quantity>, name: string, q: Quantity) => m.set(name, m.get(name)?.add(q) ?? q);
-  for (const c of all) {
-    for (const [name, raw] of Object.entries(c.resources?.requests ?? {})) {
-      const q = parse(raw);
-      if (QOS_RESOURCES.includes(name) && q && q.sign() > 0) addTo(requests, name, q);
-    }
-    const limitsFound = new Set<string>();
-    for (const [name, raw] of Object.entries(c.resources?.limits ?? {})) {
-      const q = parse(raw);
-      if (QOS_RESOURCES.includes(name) && q && q.sign() > 0) {
-        limitsFound.add(name);
-        addTo(limits, name, q);
-      }
-    }
-    if (!limitsFound.has('cpu') || !limitsFound.has('memory')) guaranteed = false;
-  }
-  if (requests.size === 0 && limits.size === 0) return 'BestEffort';
-  if (guaranteed) {
-    for (const [name, req] of requests) {
-      const lim = limits.get(name);
-      if (!lim || lim.cmp(req) !== 0) {
-        guaranteed = false;
-        break;
-      }
-    }
-  }
-  return guaranteed && requests.size === limits.size ? 'Guaranteed' : 'Burstable';
+  return podQOSClass(pod.spec ?? { containers: [] });
 }
 
 /** MilliCPUToShares: 1 CPU is 1024 shares, clamped to the kernel's [2, 262144]; no request gives 2. */

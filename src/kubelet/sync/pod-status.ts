@@ -3,9 +3,9 @@
  * probes: container statuses, phase and conditions, the way the kubelet's generateAPIPodStatus and
  * getPhase do it. Pure: everything it needs comes in as arguments.
  */
-import { podQOSClass } from '../../api/defaults/core-pod.js';
 import type { Container, ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from '../../api/generated/core/v1.js';
 import { rfc3339 } from '../../api/time.js';
+import { qosClass } from '../pod/resources.js';
 import type { RuntimeContainer, RuntimePod } from './runtime.js';
 
 export interface Waiting {
@@ -125,7 +125,8 @@ function condition(prev: PodCondition[] | undefined, now: string, type: string, 
   };
 }
 
-const KUBELET_CONDITIONS = new Set(['PodReadyToStartContainers', 'Initialized', 'ContainersReady', 'Ready']);
+/** The pod conditions the kubelet owns; any other condition belongs to another component. */
+export const KUBELET_CONDITIONS: ReadonlySet<string> = new Set(['PodReadyToStartContainers', 'Initialized', 'ContainersReady', 'Ready']);
 
 /** The full status the kubelet would post for this pod now. */
 export function computePodStatus(input: StatusInput): PodStatus {
@@ -174,6 +175,6 @@ export function computePodStatus(input: StatusInput): PodStatus {
     startTime: prev.startTime ?? now,
     ...(initStatuses.length ? { initContainerStatuses: initStatuses } : {}),
     containerStatuses: appStatuses,
-    qosClass: podQOSClass(pod.spec!),
+    qosClass: qosClass(pod),
   };
 }
