@@ -1,6 +1,6 @@
 /** What a kubelet is told at start: who it is, where it keeps state, what it connects to. */
 import { createHash } from 'node:crypto';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ClientConfig } from '../client/config.js';
 import type { Logger } from '../util/log.js';
 
@@ -60,4 +60,18 @@ export const defaults = {
 export function nodeNames(dataDir: string): { runDir: string; bridge: string } {
   const h = createHash('sha256').update(resolve(dataDir)).digest('hex');
   return { runDir: `/run/k8ts/${h.slice(0, 12)}`, bridge: `k8ts${h.slice(0, 6)}` };
+}
+
+/** Where a node keeps each part of its state under its data dir; the kubelet and `killall` agree on it. */
+export function nodeLayout(dataDir: string, bridge: string) {
+  return {
+    containerdDir: join(dataDir, 'containerd'),
+    cniConfDir: join(dataDir, 'cni', 'net.d'),
+    ipamDir: join(dataDir, 'cni', 'ipam'),
+    podsDir: join(dataDir, 'pods'),
+    logRoot: join(dataDir, 'pod-logs'),
+    certDir: join(dataDir, 'pki'),
+    /** Each pod's cgroup is `<cgroupRoot>/pod<uid>`. */
+    cgroupRoot: `/k8ts/${bridge}`,
+  };
 }

@@ -15,7 +15,7 @@ import { Informer } from '../client/informer.js';
 import { ResourceClient } from '../client/resource.js';
 import { RestClient } from '../client/rest.js';
 import { sleep } from '../util/sleep.js';
-import type { KubeletOptions } from './config.js';
+import { nodeLayout, type KubeletOptions } from './config.js';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { parseResolvConf, podDNSConfig } from './pod/dns.js';
 import { ensureImages, ensureRegistry } from './images/registry.js';
@@ -24,6 +24,7 @@ import { NodeStatusReporter } from './node/node-status.js';
 import type { EnvSources } from './pod/env.js';
 import { VolumeManager } from './pod/volumes.js';
 import { ProbeManager } from './probes/manager.js';
+import type { ExecFn } from './probes/probe.js';
 import { writeCniConfig, ensurePodNetworkSysctls } from './runtime/cni.js';
 import { startContainerd } from './runtime/containerd.js';
 import { startKubeletServer } from './server/server.js';
@@ -63,8 +64,8 @@ export async function startKubelet(o: KubeletOptions, signal: AbortSignal): Prom
   const log = o.log;
   // Every loop and informer listens for the same abort; that is by design, not a leak.
   setMaxListeners(50, signal);
-  const logRoot = join(o.dataDir, 'pod-logs');
-  const podsDir = join(o.dataDir, 'pods');
+  const layout = nodeLayout(o.dataDir, o.bridge);
+  const { logRoot, podsDir, cniConfDir } = layout;
   for (const d of [o.dataDir, logRoot, podsDir, o.runDir]) mkdirSync(d, { recursive: true });
   const cleanups: (() => Promise<void>)[] = [];
   const errorLogger = (what: string) => (e: unknown) => log.warn(what, { error: e instanceof Error ? e.message : String(e) });
@@ -79,9 +80,8 @@ export async function startKubelet(o: KubeletOptions, signal: AbortSignal): Prom
     }
     if (!o.skipImages) await ensureImages({ registryUrl, log });
 
-    const cniConfDir = join(o.dataDir, 'cni', 'net.d');
     const containerd = await startContainerd(
-      { stateDir: join(o.dataDir, 'containerd'), runDir: o.runDir, cniConfDir, registryMirror: registryUrl, sandboxImage: 'registry.k8s.io/pause:3.9', log },
+      { stateDir: layout.containerdDir, runDir: o.runDir, cniConfDir, registryMirror: registryUrl, sandboxImage: 'registry.k8s.io/pause:3.9', log },
       signal,
     );
     cleanups.push(() => containerd.stop());
@@ -103,7 +103,7 @@ export async function startKubelet(o: KubeletOptions, signal: AbortSignal): Prom
       {
         address: o.address,
         port: o.port,
-        certDir: join(o.dataDir, 'pki'),
+        certDir: layout.certDir,
         ...(o.client?.caPem ? { clientCA: o.client.caPem } : {}),
         nodeIPs: [o.nodeIP],
         log,
@@ -180,7 +180,7 @@ export async function startKubelet(o: KubeletOptions, signal: AbortSignal): Prom
         bridge: o.bridge,
         podCIDR: cidr,
         routes: [...new Set([o.clusterCIDR, o.serviceCIDR, `${o.nodeIP}/32`])],
-        ipamDataDir: join(o.dataDir, 'cni', 'ipam'),
+        ipamDataDir: layout.ipamDir,
       });
       log.info('pod network configured', { podCIDR: cidr, bridge: o.bridge });
     };
@@ -224,8 +224,14 @@ export async function startKubelet(o: KubeletOptions, signal: AbortSignal): Prom
         return '';
       }
     })());
+    // One exec for probes and lifecycle hooks: CRI ExecSync, stdout and stderr together.
+    const exec: ExecFn = async (containerId, cmd, timeoutSeconds) => {
+      const r = await cri.execSync({ container_id: containerId, cmd, timeout: timeoutSeconds }, { timeoutMs: (timeoutSeconds + 5) * 1000 });
+      return { exitCode: r.exit_code, output: Buffer.concat([r.stdout, r.stderr]).toString() };
+    };
     const syncer = new PodSyncer({
       cri,
+      exec,
       runtime,
       volumes,
       images,
@@ -234,20 +240,17 @@ export async function startKubelet(o: KubeletOptions, signal: AbortSignal): Prom
       nodeName: o.nodeName,
       nodeIP: o.nodeIP,
       logRoot,
-      cgroupRoot: `/k8ts/${o.bridge}`,
+      cgroupRoot: layout.cgroupRoot,
       dns: (pod) => podDNSConfig(pod, { clusterDNS: o.clusterDNS, clusterDomain: o.clusterDomain, host: hostDns }),
       log,
     });
     const statusManager = rest ? new StatusManager({ client: rest, log }) : undefined;
     const probes = new ProbeManager({
-      exec: async (containerId, cmd, timeoutSeconds) => {
-        const r = await cri.execSync({ container_id: containerId, cmd, timeout: timeoutSeconds }, { timeoutMs: (timeoutSeconds + 5) * 1000 });
-        return { exitCode: r.exit_code, output: Buffer.concat([r.stdout, r.stderr]).toString() };
-      },
-      onChange: (uid) => workers.refresh(uid),
+      exec,
+      onChange: (uid) => workers.schedule(uid),
       onLivenessFailure: (_pod, _name, containerId, message) => {
         syncer.livenessFailed(containerId, message);
-        workers.refresh(_pod.metadata!.uid!);
+        workers.schedule(_pod.metadata!.uid!);
       },
       onEvent: (pod, reason, message) => events(pod, 'Warning', reason, message),
     });
