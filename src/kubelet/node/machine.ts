@@ -55,6 +55,9 @@ function osImage(): string {
   return m?.[1] ?? 'Linux';
 }
 
+/** The machine's architecture in Go's (and the Node labels') spelling. */
+export const goArch = (): string => (arch() === 'x64' ? 'amd64' : arch());
+
 /** nodeInfo with every field the v1 schema requires. */
 export function machineInfo(runtimeVersion: string): NodeSystemInfo {
   const machineID = read('/etc/machine-id') ?? read('/var/lib/dbus/machine-id') ?? '';
@@ -68,6 +71,6 @@ export function machineInfo(runtimeVersion: string): NodeSystemInfo {
     kubeletVersion: KUBELET_VERSION,
     kubeProxyVersion: KUBELET_VERSION,
     operatingSystem: 'linux',
-    architecture: arch() === 'x64' ? 'amd64' : arch(),
+    architecture: goArch(),
   };
 }

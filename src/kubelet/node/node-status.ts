@@ -11,7 +11,7 @@ import { microTime, rfc3339 } from '../../api/time.js';
 import { ResourceClient } from '../../client/resource.js';
 import type { Transport } from '../../client/types.js';
 import type { Logger } from '../../util/log.js';
-import { machineAllocatable, machineCapacity, machineInfo } from './machine.js';
+import { goArch, machineAllocatable, machineCapacity, machineInfo } from './machine.js';
 
 const nodes = { group: '', version: 'v1', resource: 'nodes', namespaced: false, kind: 'Node' } as const;
 const leases = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', namespaced: true, kind: 'Lease' } as const;
@@ -60,7 +60,8 @@ export class NodeStatusReporter {
   }
 
   #labels(): Record<string, string> {
-    return { 'kubernetes.io/hostname': this.#o.nodeName, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': machineInfo('').architecture, 'beta.kubernetes.io/os': 'linux', 'beta.kubernetes.io/arch': machineInfo('').architecture };
+    const arch = goArch();
+    return { 'kubernetes.io/hostname': this.#o.nodeName, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': arch, 'beta.kubernetes.io/os': 'linux', 'beta.kubernetes.io/arch': arch };
   }
 
   async #status(prev: NodeStatus | undefined, ready: boolean): Promise<NodeStatus> {

@@ -3,6 +3,7 @@
  * manager: Always pulls, IfNotPresent pulls when absent, Never refuses. Failures are remembered per
  * image with back-off, so the pod shows ErrImagePull first and ImagePullBackOff while waiting.
  */
+import { defaultPullPolicy } from '../../api/defaults/core-pod.js';
 import type { Container, Pod } from '../../api/generated/core/v1.js';
 import type { CriClient } from '../cri/client.js';
 import { Backoff } from './backoff.js';
@@ -34,7 +35,7 @@ export class ImagePuller {
   async ensure(pod: Pod, c: Container, signal?: AbortSignal): Promise<PullResult> {
     const image = c.image ?? '';
     if (!image) return { waiting: { reason: 'InvalidImageName', message: 'container image is empty' } };
-    const policy = c.imagePullPolicy ?? (image.endsWith(':latest') || !/:[^/]+$/.test(image) ? 'Always' : 'IfNotPresent');
+    const policy = c.imagePullPolicy ?? defaultPullPolicy(image);
     if (policy !== 'Always') {
       const ref = await this.#present(image);
       if (ref) {

@@ -11,15 +11,17 @@ import { containerConfig, containerHash } from '../pod/container-config.js';
 import { containerEnv, EnvError, type EnvSources } from '../pod/env.js';
 import { podSandboxConfig } from '../pod/sandbox-config.js';
 import type { VolumeManager } from '../pod/volumes.js';
+import { runProbe, type ExecFn } from '../probes/probe.js';
 import type { Logger } from '../../util/log.js';
 import { Backoff } from './backoff.js';
 import type { EventSink, ImagePuller } from './image-puller.js';
-import { CONTAINER_HASH, CONTAINER_NAME, INIT_CONTAINER, POD_NAME, POD_NAMESPACE, POD_UID, RESTART_COUNT, TERMINATION_GRACE } from './labels.js';
 import type { Waiting } from './pod-status.js';
 import type { RuntimeCache, RuntimeContainer, RuntimePod } from './runtime.js';
 
 export interface PodSyncDeps {
   cri: CriClient;
+  /** Runs a command in a container (CRI ExecSync), for exec hooks. */
+  exec: ExecFn;
   runtime: RuntimeCache;
   volumes: VolumeManager;
   images: ImagePuller;
@@ -53,6 +55,8 @@ export function goDuration(ms: number): string {
   const m = Math.floor(total / 60);
   return m > 0 ? `${m}m${total % 60}s` : `${total}s`;
 }
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 export const gracePeriodOf = (pod: Pod): number => pod.metadata?.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
 
@@ -103,7 +107,7 @@ export class PodSyncer {
         result.retryAt = Date.now() + 2_000;
         return result;
       }
-      if (rp) await this.#stopAll(pod, rp, 0, 'pod sandbox changed');
+      if (rp) await this.#stopAll(pod, rp, 0);
       const attempt = sandbox ? sandbox.attempt + 1 : 0;
       if (sandbox) d.events(pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
       try {
@@ -230,46 +234,20 @@ export class PodSyncer {
       const mounts = d.volumes.mounts(pod, c);
       config = containerConfig(pod, c, { attempt: restartCount, logPath: `${c.name}/${restartCount}.log`, image: pulled.imageRef, env, mounts, init });
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      if (!(e instanceof EnvError)) d.log.warn('container config failed', { pod: pod.metadata!.name, container: c.name, error: message });
-      result.waiting.set(c.name, { reason: 'CreateContainerConfigError', message });
-      d.events(pod, 'Warning', 'Failed', `Error: ${message}`);
-      result.retryAt = Math.min(result.retryAt ?? Infinity, Date.now() + 10_000);
-      return;
+      if (!(e instanceof EnvError)) d.log.warn('container config failed', { pod: pod.metadata!.name, container: c.name, error: errorText(e) });
+      return this.#failed(pod, c, result, 'CreateContainerConfigError', e);
     }
-    config.labels = {
-      ...config.labels,
-      [POD_UID]: uid,
-      [POD_NAME]: pod.metadata!.name!,
-      [POD_NAMESPACE]: pod.metadata!.namespace!,
-      [CONTAINER_NAME]: c.name,
-      ...(init ? { [INIT_CONTAINER]: 'true' } : {}),
-    };
-    config.annotations = {
-      ...config.annotations,
-      [RESTART_COUNT]: String(restartCount),
-      [CONTAINER_HASH]: containerHash(c),
-      [TERMINATION_GRACE]: String(pod.spec?.terminationGracePeriodSeconds ?? 30),
-    };
     let id: string;
     try {
       ({ container_id: id } = await d.cri.createContainer({ pod_sandbox_id: sandboxId, config, sandbox_config: sandboxConfig }));
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      result.waiting.set(c.name, { reason: 'CreateContainerError', message });
-      d.events(pod, 'Warning', 'Failed', `Error: ${message}`);
-      result.retryAt = Math.min(result.retryAt ?? Infinity, Date.now() + 10_000);
-      return;
+      return this.#failed(pod, c, result, 'CreateContainerError', e);
     }
     d.events(pod, 'Normal', 'Created', `Created container ${c.name}`);
     try {
       await d.cri.startContainer({ container_id: id });
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      result.waiting.set(c.name, { reason: 'RunContainerError', message });
-      d.events(pod, 'Warning', 'Failed', `Error: ${message}`);
-      result.retryAt = Math.min(result.retryAt ?? Infinity, Date.now() + 10_000);
-      return;
+      return this.#failed(pod, c, result, 'RunContainerError', e);
     }
     d.events(pod, 'Normal', 'Started', `Started container ${c.name}`);
     const postStart = c.lifecycle?.postStart;
@@ -282,30 +260,34 @@ export class PodSyncer {
     }
   }
 
-  /** Runs a lifecycle hook; returns an error message on failure. */
+  /** A container that could not be created or started: why it waits, an event, another try in 10 s. */
+  #failed(pod: Pod, c: Container, result: SyncResult, reason: string, e: unknown): void {
+    const message = errorText(e);
+    result.waiting.set(c.name, { reason, message });
+    this.#d.events(pod, 'Warning', 'Failed', `Error: ${message}`);
+    result.retryAt = Math.min(result.retryAt ?? Infinity, Date.now() + 10_000);
+  }
+
+  /**
+   * Runs a lifecycle hook; returns an error message on failure. exec and httpGet hooks go through
+   * the prober's handlers, as the kubelet's hook runner shares its HTTP getter and exec.
+   */
   async #runHook(h: LifecycleHandler, containerId: string, podIP: string, c: Container, timeoutSeconds: number): Promise<string | undefined> {
-    try {
-      if (h.exec?.command) {
-        const r = await this.#d.cri.execSync({ container_id: containerId, cmd: h.exec.command, timeout: timeoutSeconds });
-        if (r.exit_code !== 0) return `Exec lifecycle hook (${h.exec.command.join(' ')}) for Container "${c.name}" failed - error: command '${h.exec.command.join(' ')}' exited with ${r.exit_code}: ${r.stderr.toString()}`;
-      } else if (h.httpGet) {
-        const port = typeof h.httpGet.port === 'number' ? h.httpGet.port : (c.ports?.find((p) => p.name === h.httpGet!.port)?.containerPort ?? Number(h.httpGet.port));
-        const url = `${(h.httpGet.scheme ?? 'HTTP').toLowerCase()}://${h.httpGet.host ?? podIP}:${port}${h.httpGet.path ?? '/'}`;
-        const res = await fetch(url, { signal: AbortSignal.timeout(timeoutSeconds * 1000) });
-        if (res.status >= 400) return `HTTP lifecycle hook (${h.httpGet.path ?? '/'}) for Container "${c.name}" failed - error: HTTP ${res.status}`;
-      } else if (h.sleep) {
-        await new Promise((r) => setTimeout(r, h.sleep!.seconds * 1000));
-      }
-    } catch (e) {
-      return `lifecycle hook for Container "${c.name}" failed - error: ${e instanceof Error ? e.message : String(e)}`;
+    if (h.sleep) {
+      await new Promise((r) => setTimeout(r, h.sleep!.seconds * 1000));
+      return undefined;
     }
-    return undefined;
+    if (!h.exec && !h.httpGet) return undefined;
+    const r = await runProbe({ exec: h.exec, httpGet: h.httpGet, timeoutSeconds }, { podIP, containerId, exec: this.#d.exec, container: c });
+    if (r.result === 'success' || r.result === 'warning') return undefined;
+    const what = h.exec ? `Exec lifecycle hook (${(h.exec.command ?? []).join(' ')})` : `HTTP lifecycle hook (${h.httpGet?.path ?? '/'})`;
+    return `${what} for Container "${c.name}" failed - error: ${r.output}`;
   }
 
   /** preStop hook, then SIGTERM with the grace period, then SIGKILL (CRI StopContainer's timeout). */
   async #killContainer(pod: Pod, c: Container | undefined, rc: RuntimeContainer, graceSeconds: number, message: string): Promise<void> {
     const d = this.#d;
-    d.events(pod, 'Normal', 'Killing', message || `Stopping container ${rc.name}`);
+    d.events(pod, 'Normal', 'Killing', message);
     let grace = graceSeconds;
     const preStop = c?.lifecycle?.preStop;
     if (c && preStop && grace > 0) {
@@ -323,19 +305,19 @@ export class PodSyncer {
     d.runtime.invalidate(rc.id);
   }
 
-  async #stopAll(pod: Pod, rp: RuntimePod, graceSeconds: number, why: string): Promise<void> {
+  async #stopAll(pod: Pod, rp: RuntimePod, graceSeconds: number): Promise<void> {
     const specs = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
     await Promise.all(
       rp.containers
         .filter((c) => c.state === 'running' || c.state === 'created')
-        .map((c) => this.#killContainer(pod, specs.find((s) => s.name === c.name), c, graceSeconds, why ? `Stopping container ${c.name}` : '')),
+        .map((c) => this.#killContainer(pod, specs.find((s) => s.name === c.name), c, graceSeconds, `Stopping container ${c.name}`)),
     );
   }
 
   /** Stops every container (with the grace period) and the sandbox; leaves them for status and logs. */
   async killPod(pod: Pod, rp: RuntimePod | undefined, graceSeconds: number): Promise<void> {
     if (!rp) return;
-    await this.#stopAll(pod, rp, graceSeconds, 'Stopping container');
+    await this.#stopAll(pod, rp, graceSeconds);
     for (const sb of rp.sandboxes) {
       if (sb.ready) await this.#d.cri.stopPodSandbox({ pod_sandbox_id: sb.id }).catch((e: unknown) => this.#d.log.warn('stop sandbox failed', { sandbox: sb.id, error: String(e) }));
     }

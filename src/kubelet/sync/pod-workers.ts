@@ -9,7 +9,7 @@
 import type { Pod, PodStatus } from '../../api/generated/core/v1.js';
 import type { Logger } from '../../util/log.js';
 import { sleep } from '../../util/sleep.js';
-import { computePodStatus, type Waiting } from './pod-status.js';
+import { computePodStatus, KUBELET_CONDITIONS, type Waiting } from './pod-status.js';
 import { gracePeriodOf, type PodSyncer } from './pod-sync.js';
 import type { RuntimeCache } from './runtime.js';
 
@@ -101,8 +101,10 @@ export class PodWorkers {
     if (e) {
       // Keep the status we computed (the API copy lags behind our own), but take the conditions
       // other components own (readiness gates, DisruptionTarget) from the API.
-      const ours = new Set(['PodReadyToStartContainers', 'Initialized', 'ContainersReady', 'Ready']);
-      const conditions = [...(pod.status?.conditions ?? []).filter((c) => !ours.has(c.type)), ...(e.status?.conditions ?? []).filter((c) => ours.has(c.type))];
+      const conditions = [
+        ...(pod.status?.conditions ?? []).filter((c) => !KUBELET_CONDITIONS.has(c.type)),
+        ...(e.status?.conditions ?? []).filter((c) => KUBELET_CONDITIONS.has(c.type)),
+      ];
       e.pod = { ...pod, status: { ...(pod.status ?? {}), ...(e.status ?? {}), conditions } };
     } else {
       this.#entries.set(uid, { pod, waiting: new Map(), again: false });
@@ -220,11 +222,6 @@ export class PodWorkers {
       probes.update(e.pod, sandbox?.ip ?? this.#o.nodeIP, [...latest.values()].map((c) => ({ name: c.name, containerId: c.id, running: c.state === 'running', startedAt: c.startedAt })));
     }
     await this.#o.status?.report(e.pod, status);
-  }
-
-  /** Recomputes and reports the status of a pod (probe results changed). */
-  refresh(uid: string): void {
-    this.schedule(uid);
   }
 
   /**

@@ -60,7 +60,4 @@ export class StatusManager {
     }
   }
 
-  forget(namespace: string, name: string, uid: string): void {
-    this.#posted.delete(`${namespace}/${name}/${uid}`);
-  }
 }
