@@ -7,6 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { CRI_PACKAGE, criRoot } from './proto.js';
 import type * as T from './types.js';
+import { protoLoaderOptions } from '../../util/grpc.js';
 
 /** Deadline for an RPC when the caller gives none. */
 export const DEFAULT_CRI_TIMEOUT_MS = 2 * 60_000;
@@ -57,14 +58,7 @@ let ctors: { runtime: ServiceCtor; image: ServiceCtor } | undefined;
 
 function services(): { runtime: ServiceCtor; image: ServiceCtor } {
   if (ctors) return ctors;
-  const def = protoLoader.fromJSON(criRoot().toJSON(), {
-    keepCase: true,
-    longs: Number,
-    enums: String,
-    bytes: Buffer,
-    defaults: true,
-    oneofs: true,
-  });
+  const def = protoLoader.fromJSON(criRoot().toJSON(), protoLoaderOptions);
   const pkg = grpc.loadPackageDefinition(def);
   const ns = CRI_PACKAGE.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], pkg) as Record<string, ServiceCtor>;
   const runtime = ns['RuntimeService'];

@@ -7,6 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { specPath } from '../../api/spec-path.js';
 import { StorageError } from '../errors.js';
+import { protoLoaderOptions } from '../../util/grpc.js';
 
 export interface EtcdKeyValue {
   key: Buffer;
@@ -122,14 +123,7 @@ let loaded: { KV: ServiceCtor<KVService>; Watch: ServiceCtor<WatchService>; Main
 
 function services() {
   if (loaded) return loaded;
-  const def = protoLoader.loadSync(specPath('etcd', 'etcd-api.proto'), {
-    keepCase: true,
-    longs: Number,
-    enums: String,
-    bytes: Buffer,
-    defaults: true,
-    oneofs: true,
-  });
+  const def = protoLoader.loadSync(specPath('etcd', 'etcd-api.proto'), protoLoaderOptions);
   const pkg = grpc.loadPackageDefinition(def)['etcdserverpb'] as unknown as Record<string, unknown>;
   loaded = {
     KV: pkg['KV'] as ServiceCtor<KVService>,
