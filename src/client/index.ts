@@ -16,3 +16,6 @@ export * from './store.js';
 export * from './types.js';
 export * from './watch.js';
 export * from './workqueue.js';
+export * from './resources.js';
+export * from './shared-informers.js';
+export * from './leader-run.js';

@@ -61,23 +61,6 @@ export interface FakeApiServer {
   close(): Promise<void>;
 }
 
-function route(path: string, resources: FakeResource[]): Omit<h.Call, 'query' | 'body' | 'contentType'> | undefined {
-  const m = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))\/(.*)$/.exec(path.replace(/\/$/, ''));
-  if (!m) return undefined;
-  const group = m[2] ?? '';
-  const version = m[1] ?? m[3] ?? '';
-  let segs = (m[4] ?? '').split('/').map(decodeURIComponent);
-  const find = (r: string) => resources.find((x) => x.group === group && x.version === version && x.resource === r);
-  let namespace: string | undefined;
-  if (segs[0] === 'namespaces' && segs.length >= 3 && find(segs[2] ?? '')?.namespaced) {
-    namespace = segs[1];
-    segs = segs.slice(2);
-  }
-  const res = find(segs[0] ?? '');
-  if (!res || segs.length > 3) return undefined;
-  return { res, namespace, name: segs[1], subresource: segs[2] };
-}
-
 const sendJson = (res: http.ServerResponse, code: number, body: unknown) => {
   const text = JSON.stringify(body);
   res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
@@ -149,7 +132,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     if (fault && 'text' in fault) return void res.writeHead(fault.code, { 'Content-Type': 'text/plain' }).end(fault.text);
     if (fault) return sendJson(res, fault.code, fault);
     if (url.pathname === '/version') return sendJson(res, 200, { major: '1', minor: '32', gitVersion: 'v1.32.0-fake' });
-    const target = route(url.pathname, resources);
+    const target = h.route(url.pathname, resources);
     if (!target) throw notFound({ group: '', resource: '' }, url.pathname);
     const c: h.Call = { ...target, query: url.searchParams, body: await readJson(req), contentType: (req.headers['content-type'] ?? '').split(';')[0] ?? '' };
     const collection = c.name === undefined;

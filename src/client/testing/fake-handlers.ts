@@ -151,3 +151,21 @@ export function removeCollection(state: FakeState, c: Call): Reply {
   const deleted = dry(c) ? items : items.map((o) => state.write(c.res, 'DELETED', o, o));
   return { code: 200, body: { kind: `${c.res.kind}List`, apiVersion: apiVersionOf(c.res), metadata: { resourceVersion: String(state.rv) }, items: deleted } };
 }
+
+/** Which resource, namespace, name and subresource an API path addresses (undefined: not served). */
+export function route(path: string, resources: FakeResource[]): Omit<Call, 'query' | 'body' | 'contentType'> | undefined {
+  const m = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))\/(.*)$/.exec(path.replace(/\/$/, ''));
+  if (!m) return undefined;
+  const group = m[2] ?? '';
+  const version = m[1] ?? m[3] ?? '';
+  let segs = (m[4] ?? '').split('/').map(decodeURIComponent);
+  const find = (r: string) => resources.find((x) => x.group === group && x.version === version && x.resource === r);
+  let namespace: string | undefined;
+  if (segs[0] === 'namespaces' && segs.length >= 3 && find(segs[2] ?? '')?.namespaced) {
+    namespace = segs[1];
+    segs = segs.slice(2);
+  }
+  const res = find(segs[0] ?? '');
+  if (!res || segs.length > 3) return undefined;
+  return { res, namespace, name: segs[1], subresource: segs[2] };
+}

@@ -61,6 +61,9 @@ export class FakeState {
   log: LogEntry[] = [];
   readonly watchers = new Set<Watcher>();
 
+  /** `now` stamps creationTimestamp (a fake clock's, in controller tests). */
+  constructor(private readonly now: () => number = Date.now) {}
+
   /** The objects of one resource, by key. */
   bucket(res: FakeResource): Map<string, Obj> {
     let m = this.objects.get(resKey(res));
@@ -94,7 +97,7 @@ export class FakeState {
     stored.metadata.resourceVersion = String(this.rv);
     if (type === 'ADDED') {
       stored.metadata.uid ??= randomUUID();
-      stored.metadata.creationTimestamp ??= new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+      stored.metadata.creationTimestamp ??= new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
     }
     if (type === 'DELETED') this.bucket(res).delete(objKey(stored));
     else this.bucket(res).set(objKey(stored), stored);
