@@ -1,9 +1,9 @@
 /**
  * Admission, in the order kube-apiserver runs the plugins that matter here: NamespaceLifecycle
- * (no new objects in missing or terminating namespaces), ServiceAccount and DefaultTolerationSeconds
- * for pods, and the Service REST's address allocation (ClusterIP, NodePort).
+ * (no new objects in missing or terminating namespaces), ServiceAccount, DefaultTolerationSeconds
+ * and Priority for pods, and the Service REST's address allocation (ClusterIP, NodePort).
  */
-import { field, forbidden, invalid, notFound } from '../api/errors.js';
+import { field, forbidden, invalid, notFound, statusError } from '../api/errors.js';
 import type { CacheSet } from './cache/cache-set.js';
 import { IpAllocator, PortAllocator } from './allocator.js';
 import { isObject, str, type StoredObject } from './object.js';
@@ -53,7 +53,12 @@ export class ClusterAdmission implements Admission {
     const found = nsRes && this.caches.get(nsRes.prefix)?.get(`${nsRes.prefix}${ns}`);
     if (!found) throw notFound({ group: '', resource: 'namespaces' }, ns);
     if (found.metadata.deletionTimestamp && !(res.group === '' && res.kind === 'Event')) {
-      throw forbidden(`${res.plural} "${obj.metadata.name ?? ''}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`);
+      // The NamespaceTerminating cause lets controllers recognise (and drop) creates that cannot succeed.
+      throw statusError(403, 'Forbidden', `${res.plural} "${obj.metadata.name ?? ''}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`, {
+        name: obj.metadata.name,
+        kind: res.plural,
+        causes: [{ reason: 'NamespaceTerminating', message: `namespace ${ns} is being terminated`, field: 'metadata.namespace' }],
+      });
     }
   }
 
@@ -107,9 +112,39 @@ export class ClusterAdmission implements Admission {
       if (!has) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
     }
     spec['tolerations'] = tolerations;
-    // Priority admission: no class named and no global default → priority 0.
-    if (spec['priority'] === undefined) spec['priority'] = 0;
+    this.admitPriority(pod, spec);
     pod['spec'] = spec;
+  }
+
+  /**
+   * Priority admission: spec.priority and preemptionPolicy come from the PriorityClass named in
+   * priorityClassName, else from the global default class (which is then named), else 0 and
+   * PreemptLowerPriority. A pod may not bring values of its own that differ.
+   */
+  private admitPriority(pod: StoredObject, spec: Rec): void {
+    const res = this.registry.lookup('scheduling.k8s.io', 'v1', 'priorityclasses');
+    const cache = res && this.caches.get(res.prefix);
+    const who = `pods "${pod.metadata.name ?? ''}" is forbidden`;
+    const named = typeof spec['priorityClassName'] === 'string' ? spec['priorityClassName'] : '';
+    let pc: Rec | undefined;
+    if (named) {
+      pc = res && cache?.get(`${res.prefix}${named}`);
+      if (!pc) throw forbidden(`${who}: no PriorityClass with name ${named} was found`);
+    } else {
+      // More than one global default can exist after a race; upstream takes the lowest value.
+      for (const [, c] of cache?.list() ?? []) if (c['globalDefault'] === true && (!pc || Number(c['value']) < Number(pc['value']))) pc = c;
+      if (pc) spec['priorityClassName'] = str(rec(pc['metadata'])['name']);
+    }
+    const priority = pc ? Number(pc['value'] ?? 0) : 0;
+    const policy = pc ? str(pc['preemptionPolicy']) || 'PreemptLowerPriority' : 'PreemptLowerPriority';
+    if (spec['priority'] !== undefined && spec['priority'] !== priority) {
+      throw forbidden(`${who}: the integer value of priority (${JSON.stringify(spec['priority'])}) must not be provided in pod spec; priority admission controller computed ${priority} from the given PriorityClass name`);
+    }
+    if (spec['preemptionPolicy'] !== undefined && spec['preemptionPolicy'] !== policy) {
+      throw forbidden(`${who}: the string value of PreemptionPolicy (${str(spec['preemptionPolicy'])}) must not be provided in pod spec; priority admission controller computed ${policy} from the given PriorityClass name`);
+    }
+    spec['priority'] = priority;
+    spec['preemptionPolicy'] = policy;
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
  * What kube-apiserver creates for itself at start: the namespaces default, kube-system,
- * kube-public and kube-node-lease, and the `kubernetes` Service in default with its Endpoints
- * pointing at the API server.
+ * kube-public and kube-node-lease, the built-in PriorityClasses system-node-critical and
+ * system-cluster-critical, and the `kubernetes` Service in default with its Endpoints pointing at
+ * the API server.
  */
 import { isAlreadyExists } from '../api/errors.js';
 import type { Logger } from '../util/log.js';
@@ -9,6 +10,12 @@ import type { Registry } from './registry.js';
 import type { RestHandler } from './rest/handler.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/** The PriorityClasses every cluster has (upstream scheduling/bootstrap-system-priority-classes). */
+export const SYSTEM_PRIORITY_CLASSES = [
+  { name: 'system-node-critical', value: 2000001000, description: 'Used for system critical pods that must not be moved from their current node.' },
+  { name: 'system-cluster-critical', value: 2000000000, description: 'Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.' },
+];
 
 export interface BootstrapOptions {
   clusterIp: string;
@@ -34,6 +41,16 @@ export async function bootstrap(registry: Registry, rest: RestHandler, o: Bootst
   const namespaces = res('namespaces');
   for (const name of SYSTEM_NAMESPACES) {
     if (!namespaces.cache().get(namespaces.key('', name))) await ensure(`namespace/${name}`, () => namespaces.create('', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+  }
+  const pcRes = registry.lookup('scheduling.k8s.io', 'v1', 'priorityclasses');
+  if (pcRes) {
+    const classes = rest.storeFor(pcRes);
+    for (const pc of SYSTEM_PRIORITY_CLASSES) {
+      if (classes.cache().get(classes.key('', pc.name))) continue;
+      await ensure(`priorityclass/${pc.name}`, () =>
+        classes.create('', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: pc.name }, value: pc.value, description: pc.description, preemptionPolicy: 'PreemptLowerPriority' }),
+      );
+    }
   }
   const services = res('services');
   if (!services.cache().get(services.key('default', 'kubernetes'))) {

@@ -95,7 +95,7 @@ export class Registry {
 
   /** Resources that keep objects (one per storage prefix: the stored version). */
   stored(): Resource[] {
-    return this.all().filter((r) => !isVirtual(r) && r.version === r.storedVersion && r.group === r.storedGroup);
+    return this.all().filter((r) => !isVirtual(r) && !r.external && r.version === r.storedVersion && r.group === r.storedGroup);
   }
 
   groups(): GroupInfo[] {

@@ -29,6 +29,11 @@ export interface ResourceDef {
   storageVersion?: string;
   /** The stored group when it is not this one (events.k8s.io Events are stored as core Events). */
   storageGroup?: string;
+  /**
+   * Served by a handler of its own instead of the REST store, and never stored (metrics.k8s.io,
+   * which kube-apiserver proxies to metrics-server): listed in discovery, no watch cache.
+   */
+  external?: boolean;
 }
 
 const ALL = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];

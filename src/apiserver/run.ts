@@ -21,6 +21,8 @@ import { RestHandler } from './rest/handler.js';
 import { createRequestListener, VERSION_INFO, type FrontDeps } from './server.js';
 import { createUpgradeListener } from './upgrade.js';
 import { CrdController } from './crd.js';
+import { METRICS_GROUP } from './metrics-api/resources.js';
+import { startMetricsPipeline } from './metrics-api/start.js';
 import { primaryIPv4 } from '../util/net.js';
 
 export interface ApiServerOptions {
@@ -34,6 +36,8 @@ export interface ApiServerOptions {
   advertiseAddress?: string;
   /** Where to write the admin kubeconfig (default `<dataDir>/kubeconfig.yaml`). */
   kubeconfigPath?: string;
+  /** How often the metrics API scrapes the kubelets (metrics-server's --metric-resolution; default 15 s). */
+  metricResolutionMs?: number;
   /** Called once serving, with the kubeconfig path and the URL. */
   onReady?: (info: { kubeconfig: string; url: string; adminToken: string; caPem: string }) => void;
 }
@@ -64,7 +68,9 @@ export async function runApiServer(o: ApiServerOptions, signal: AbortSignal): Pr
 
   async function serve(): Promise<void> {
   admission.rebuild();
-  const rest = new RestHandler({ registry, store: o.store, caches, admission, hooksFor, kubeletClient: pki.kubeletClient, log: o.log });
+  // metrics.k8s.io, served from kubelet samples scraped in the background until shutdown.
+  const metricsApi = startMetricsPipeline({ registry, caches, clientCert: pki.kubeletClient, resolutionMs: o.metricResolutionMs, log: o.log }, ac.signal);
+  const rest = new RestHandler({ registry, store: o.store, caches, admission, hooksFor, kubeletClient: pki.kubeletClient, log: o.log, external: new Map([[METRICS_GROUP, metricsApi.api]]) });
   const advertise = o.advertiseAddress ?? defaultAdvertiseAddress(bind);
   await bootstrap(registry, rest, { clusterIp: admission.ips.first, advertiseAddress: advertise, securePort: port }, o.log);
   const crds = new CrdController(registry, caches, rest, o.store, o.log).run(ac.signal).catch((e: unknown) => o.log.error('CRD controller stopped', { error: String(e) }));
@@ -107,6 +113,7 @@ export async function runApiServer(o: ApiServerOptions, signal: AbortSignal): Pr
   setTimeout(() => server.closeAllConnections(), 2000).unref();
   await closed;
   await crds;
+  await metricsApi.done;
   o.log.info('API server stopped');
   }
 }

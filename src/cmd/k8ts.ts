@@ -10,8 +10,11 @@ type Main = (args: string[]) => Promise<void>;
 const commands: Record<string, { summary: string; load: () => Promise<Main> }> = {
   server: { summary: 'run the all-in-one control plane (embedded SQLite by default)', load: async () => (await import('./server.js')).main },
   apiserver: { summary: 'run the API server alone (e.g. --etcd-servers URL)', load: async () => (await import('./server.js')).apiserverMain },
+  scheduler: { summary: 'run the scheduler against a cluster (--kubeconfig)', load: async () => (await import('./control.js')).schedulerMain },
+  'controller-manager': { summary: 'run the controllers against a cluster (--kubeconfig)', load: async () => (await import('./control.js')).controllerManagerMain },
   kubelet: { summary: 'run a node agent (containerd, pods, kubelet API)', load: async () => (await import('./kubelet.js')).main },
   killall: { summary: 'stop a node\'s pods and remove what it left (containers, netns, mounts)', load: async () => (await import('./kubelet.js')).killallMain },
+  'hollow-nodes': { summary: 'register fake nodes that run pods without containers (for scale tests)', load: async () => (await import('./control.js')).hollowNodesMain },
   images: { summary: 'build the example images and serve them from the local registry', load: async () => (await import('./images.js')).main },
   version: { summary: 'print the k8ts version', load: () => Promise.resolve(version) },
 };

@@ -16,10 +16,13 @@ export const serverUsage = `Usage: k8ts server [flags]
 
 Runs the all-in-one control plane on embedded SQLite (or etcd) and writes the admin kubeconfig
 to <data-dir>/kubeconfig.yaml, with a node agent (kubelet, its own containerd) on this machine
-keeping its state in <data-dir>/agent. The scheduler and controllers join as they land.
+keeping its state in <data-dir>/agent, and the scheduler and controller manager beside them.
 
 ${common}
   --disable-agent                    run the control plane only (no node on this machine)
+  --disable-scheduler                do not run the scheduler (run \`k8ts scheduler\` elsewhere)
+  --disable-controller-manager       do not run the controller manager
+  --controllers LIST                 controllers to run: * for all, -name to leave one out (default *)
 ${kubeletFlagHelp}`;
 
 export const apiserverUsage = `Usage: k8ts apiserver [flags]
@@ -36,7 +39,9 @@ async function run(args: string[], usage: string, component: string): Promise<vo
     'secure-port': { type: 'string' },
     'service-cluster-ip-range': { type: 'string' },
     'advertise-address': { type: 'string' },
-    ...(component === 'server' ? { 'disable-agent': { type: 'boolean' }, ...kubeletFlags } : {}),
+    ...(component === 'server'
+      ? { 'disable-agent': { type: 'boolean' }, 'disable-scheduler': { type: 'boolean' }, 'disable-controller-manager': { type: 'boolean' }, controllers: { type: 'string' }, ...kubeletFlags }
+      : {}),
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -58,6 +63,13 @@ async function run(args: string[], usage: string, component: string): Promise<vo
       securePort: values['secure-port'] ? Number(values['secure-port']) : undefined,
       serviceClusterIpRange: values['service-cluster-ip-range'],
       advertiseAddress: values['advertise-address'],
+      scheduler: component === 'server' && !v['disable-scheduler'],
+      controllerManager: component === 'server' && !v['disable-controller-manager'],
+      controllers: typeof v['controllers'] === 'string' ? v['controllers'].split(',').filter(Boolean) : undefined,
+      controllerSettings: {
+        ...(typeof v['cluster-cidr'] === 'string' ? { clusterCidr: v['cluster-cidr'] } : {}),
+        ...(values['service-cluster-ip-range'] ? { serviceCidr: values['service-cluster-ip-range'] } : {}),
+      },
       log,
     },
     shutdownSignal(),

@@ -5,7 +5,7 @@
  * `ctx.events`, and takes time from `ctx.clock`, so tests drive it with a FakeTransport and a
  * FakeClock (see ./testing.ts).
  */
-import { isConflict } from '../api/errors.js';
+import { hasStatusCause, isConflict } from '../api/errors.js';
 import type { Clock } from '../client/clock.js';
 import type { EventType } from '../client/events.js';
 import type { ResourceDescriptor } from '../client/paths.js';
@@ -112,7 +112,9 @@ export async function runWorkers<K>(o: RunWorkersOptions<K>): Promise<void> {
           await o.reconcile(key);
           queue.forget(key);
         } catch (e) {
-          if (!signal.aborted) {
+          // Creating in a namespace being deleted cannot succeed, and the namespace takes the owner with it.
+          if (hasStatusCause(e, 'NamespaceTerminating')) queue.forget(key);
+          else if (!signal.aborted) {
             const fields = { key: String(key), error: e instanceof Error ? e.message : String(e) };
             if (isConflict(e)) o.logger.info(`${o.name}: conflict; retrying`, fields);
             else o.logger.warn(`${o.name}: reconcile failed; retrying`, fields);

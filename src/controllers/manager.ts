@@ -3,6 +3,7 @@
  * shared informers, while it holds the `kube-controller-manager` Lease. Names follow
  * kube-controller-manager's --controllers: `*` enables all, `-name` disables one.
  */
+import { setMaxListeners } from 'node:events';
 import type { Clock } from '../client/clock.js';
 import { realClock } from '../client/clock.js';
 import { EventRecorder } from '../client/events.js';
@@ -21,6 +22,8 @@ export interface ControllerManagerOptions {
   settings?: Partial<ControllerSettings>;
   /** Hold the kube-system/kube-controller-manager Lease while running (default true). */
   leaderElect?: boolean;
+  /** The Lease identity (default: hostname and a random uuid). */
+  identity?: string;
   clock?: Clock;
   logger?: Logger;
 }
@@ -46,6 +49,8 @@ export async function runControllerManager(o: ControllerManagerOptions, signal: 
   const clock = o.clock ?? realClock;
   const selected = selectControllers(o.descriptors, o.enabled);
   const run = async (leading: AbortSignal) => {
+    // Every informer and worker loop listens on this signal: dozens of listeners are expected.
+    setMaxListeners(0, leading);
     const informers = new SharedInformers({ transport: o.transport, clock, logger });
     const recorders: EventRecorder[] = [];
     const ctx: ControllerContext = {
@@ -71,5 +76,5 @@ export async function runControllerManager(o: ControllerManagerOptions, signal: 
     await informers.stopped();
     await Promise.all(recorders.map((r) => r.flush()));
   };
-  await runLeading({ transport: o.transport, lease: o.leaderElect === false ? undefined : 'kube-controller-manager', clock, logger }, run, signal);
+  await runLeading({ transport: o.transport, lease: o.leaderElect === false ? undefined : 'kube-controller-manager', identity: o.identity, clock, logger }, run, signal);
 }

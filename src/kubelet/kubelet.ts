@@ -159,6 +159,7 @@ export async function startKubelet(o: KubeletOptions, signal: AbortSignal): Prom
         for (let delay = 500; !signal.aborted; delay = Math.min(delay * 2, 5_000)) {
           try {
             await rep.register(signal);
+            await rep.awaitPodCIDR(2_000, signal);
             return true;
           } catch (e) {
             if (signal.aborted) break;
@@ -185,13 +186,14 @@ export async function startKubelet(o: KubeletOptions, signal: AbortSignal): Prom
       log.info('pod network configured', { podCIDR: cidr, bridge: o.bridge });
     };
     configureNetwork(podCIDR);
-    void registered.then(() => {
-      // Registered late, and the Node names another pod CIDR: new pods get addresses from it.
+    // The Node names another pod CIDR (registered late, or NodeIPAM assigned one since): new pods get addresses from it.
+    const followPodCIDR = () => {
       if (reporter?.podCIDR && reporter.podCIDR !== podCIDR) {
         podCIDR = reporter.podCIDR;
         configureNetwork(podCIDR);
       }
-    });
+    };
+    void registered.then(followPodCIDR);
 
     const recorder = rest ? new EventRecorder({ client: rest, component: 'kubelet', host: o.nodeName }) : undefined;
     const events = (pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string) =>
@@ -312,6 +314,7 @@ export async function startKubelet(o: KubeletOptions, signal: AbortSignal): Prom
               ready = await runtimeReady();
             }
             await rep.sync(ready, signal);
+            followPodCIDR();
           }, errorLogger('node status update failed')),
           every(2_000, signal, async () => {
             if (!podInformer.hasSynced()) return;

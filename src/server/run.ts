@@ -1,12 +1,14 @@
 /**
- * The composition root: `k8ts server` (storage + API server now; scheduler, controllers and the
- * node agent join as they land) and `k8ts apiserver` (the API server alone, e.g. on etcd).
+ * The composition root: `k8ts server` (storage, API server, scheduler, controller manager and a
+ * node agent) and `k8ts apiserver` (the API server alone, e.g. on etcd).
  * Components never import each other; only this layer puts them together.
  */
 import { runApiServer, type ApiServerOptions } from '../apiserver/run.js';
 import { loadKubeconfig } from '../client/config.js';
 import type { KubeletOptions } from '../kubelet/config.js';
 import { startKubelet } from '../kubelet/kubelet.js';
+import type { ControllerSettings } from '../controllers/controller.js';
+import { runControllerManagerProcess, runSchedulerProcess, serverIdentity } from './control-loops.js';
 import { openStore } from '../storage/open.js';
 import { startCompactor } from '../storage/serve.js';
 import type { Logger } from '../util/log.js';
@@ -16,6 +18,12 @@ export interface ServerOptions extends Omit<ApiServerOptions, 'store' | 'log'> {
   log: Logger;
   /** The node agent to run beside the control plane, connected to it (absent: control plane only). */
   agent?: Omit<KubeletOptions, 'client'>;
+  /** Run the scheduler beside the API server (default true; k3s's --disable-scheduler turns it off). */
+  scheduler?: boolean;
+  /** Run the controller manager (default true) with these controllers (default all). */
+  controllerManager?: boolean;
+  controllers?: string[];
+  controllerSettings?: Partial<ControllerSettings>;
 }
 
 export async function runServer(o: ServerOptions, signal: AbortSignal): Promise<void> {
@@ -23,25 +31,32 @@ export async function runServer(o: ServerOptions, signal: AbortSignal): Promise<
   o.log.info('storage ready', { backend: describe, revision: await store.currentRevision() });
   try {
     startCompactor(store, { log: o.log }, signal);
-    const agents: Promise<void>[] = [];
+    const loops: Promise<void>[] = [];
     await runApiServer(
       {
         ...o,
         store,
         onReady: (info) => {
           o.onReady?.(info);
+          const config = loadKubeconfig(info.kubeconfig);
+          const identity = serverIdentity(o.dataDir);
+          const failed = (what: string) => (e: unknown) => o.log.error(`${what} failed`, { error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+          if (o.scheduler !== false) loops.push(runSchedulerProcess({ config, identity }, signal).catch(failed('scheduler')));
+          if (o.controllerManager !== false) {
+            loops.push(runControllerManagerProcess({ config, identity, controllers: o.controllers, settings: o.controllerSettings }, signal).catch(failed('controller manager')));
+          }
           if (!o.agent) return;
           const agent = o.agent;
-          agents.push(
-            startKubelet({ ...agent, client: loadKubeconfig(info.kubeconfig) }, signal)
+          loops.push(
+            startKubelet({ ...agent, client: config }, signal)
               .then((k) => k.done)
-              .catch((e: unknown) => agent.log.error('node agent failed', { error: e instanceof Error ? (e.stack ?? e.message) : String(e) })),
+              .catch(failed('node agent')),
           );
         },
       },
       signal,
     );
-    await Promise.all(agents);
+    await Promise.all(loops);
   } finally {
     await store.close();
     o.log.info('storage closed');

@@ -24,11 +24,15 @@ export interface Cluster {
   kill(): Promise<void>;
 }
 
-export async function startServer(opts: { etcdServers?: string; args?: string[]; dir?: string; port?: number; agent?: boolean } = {}): Promise<Cluster> {
+/**
+ * `agent`: run the node agent too (real containers). `loops`: run the scheduler and controller
+ * manager (default: only with the agent, so API server tests see the API server's own behaviour).
+ */
+export async function startServer(opts: { etcdServers?: string; args?: string[]; dir?: string; port?: number; agent?: boolean; loops?: boolean } = {}): Promise<Cluster> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'k8ts-e2e-'));
   const port = opts.port ?? (await freePort());
   const log = join(dir, 'server.log');
-  const args = [CLI, 'server', '--data-dir', dir, ...(opts.agent ? [] : ['--disable-agent']), '--secure-port', String(port), ...(opts.etcdServers ? ['--etcd-servers', opts.etcdServers] : []), ...(opts.args ?? [])];
+  const args = [CLI, 'server', '--data-dir', dir, ...(opts.agent ? [] : ['--disable-agent']), ...((opts.loops ?? opts.agent) ? [] : ['--disable-scheduler', '--disable-controller-manager']), '--secure-port', String(port), ...(opts.etcdServers ? ['--etcd-servers', opts.etcdServers] : []), ...(opts.args ?? [])];
   const { openSync, closeSync } = await import('node:fs');
   const fd = openSync(log, 'a');
   const child = spawn(process.execPath, ['--enable-source-maps', ...args], { stdio: ['ignore', fd, fd] });

@@ -48,7 +48,7 @@ const ok = (args: string[], input?: string) => {
 };
 const jsonpath = (kind: string, name: string, path: string) => k(['get', kind, name, '-o', `jsonpath=${path}`]).stdout;
 
-const serverArgs = () => ['--port', String(kubeletPort), '--pod-cidr', podCIDR, '--hostname-override', nodeName, '--pod-manifest-path', join(dir, 'manifests')];
+const serverArgs = () => ['--port', String(kubeletPort), '--pod-cidr', podCIDR, '--cluster-cidr', podCIDR, '--hostname-override', nodeName, '--pod-manifest-path', join(dir, 'manifests')];
 
 function pod(name: string, spec: Record<string, unknown>): string {
   return JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: name } }, spec: { nodeName, terminationGracePeriodSeconds: 2, ...spec } });

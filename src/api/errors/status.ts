@@ -81,6 +81,8 @@ export function statusError(code: number, reason: StatusReason, message: string,
 export const isApiError = (e: unknown, reason?: StatusReason): e is ApiError =>
   e instanceof ApiError && (reason === undefined || e.reason === reason);
 export const isNotFound = (e: unknown) => isApiError(e, 'NotFound');
+/** True when `e` is an ApiError whose details carry a cause with `reason` (e.g. NamespaceTerminating). */
+export const hasStatusCause = (e: unknown, reason: string) => e instanceof ApiError && (e.status.details?.causes ?? []).some((c) => c.reason === reason);
 export const isConflict = (e: unknown) => isApiError(e, 'Conflict');
 export const isAlreadyExists = (e: unknown) => isApiError(e, 'AlreadyExists');
 export const isInvalid = (e: unknown) => isApiError(e, 'Invalid');

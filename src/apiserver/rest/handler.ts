@@ -38,6 +38,17 @@ export interface RestDeps {
   /** The client certificate presented to kubelets for pods/log, exec, attach and portforward. */
   kubeletClient?: { certPem: string; keyPem: string };
   log?: Logger;
+  /** Handlers of `external` resources, by API group (metrics.k8s.io). */
+  external?: ReadonlyMap<string, ExternalApi>;
+}
+
+/**
+ * Serves the requests for resources marked `external` (after authentication, authorization and
+ * the scope and verb checks every resource gets), as kube-apiserver hands an APIService's group
+ * to its backend.
+ */
+export interface ExternalApi {
+  handle(req: IncomingMessage, res: ServerResponse, resource: Resource, info: RequestInfo, query: URLSearchParams): void | Promise<void>;
 }
 
 export class RestHandler {
@@ -94,6 +105,11 @@ export class RestHandler {
     const verbs = sub ? (resource.subresources.find((s) => s.name === sub)?.verbs ?? []) : resource.verbs;
     if (!verbs.includes(info.verb)) {
       throw methodNotAllowed(`the server does not allow this method on the requested resource`);
+    }
+    if (resource.external) {
+      const api = this.deps.external?.get(resource.group);
+      if (!api) throw statusError(503, 'ServiceUnavailable', `the server is currently unable to handle the request (get ${resource.plural}.${resource.group})`);
+      return api.handle(req, res, resource, info, query);
     }
     if (isVirtual(resource)) {
       const body = decodeObject(await readBody(req), req.headers['content-type']);

@@ -159,15 +159,21 @@ export class NodeProxy {
     return { host, port, path: params.size ? `${path}?${params.toString()}` : path };
   }
 
-  /** Where the node's kubelet listens: InternalIP, else Hostname, else ExternalIP; its reported port. */
   private kubelet(nodeName: string): { host: string; port: number } {
-    const node = this.deps.getNode(nodeName) as Node;
-    const addrs = node.status?.addresses ?? [];
-    const pick = ['InternalIP', 'Hostname', 'ExternalIP'].map((t) => addrs.find((a) => a.type === t && a.address)).find((a) => a !== undefined);
-    if (!pick) throw statusError(500, '', `no preferred addresses found; known addresses: [${addrs.map((a) => `{${a.type} ${a.address}}`).join(' ')}]`);
-    const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port || DEFAULT_KUBELET_PORT;
-    return { host: pick.address, port };
+    return kubeletAddress(this.deps.getNode(nodeName) as Node);
   }
+}
+
+/**
+ * Where a node's kubelet listens: InternalIP, else Hostname, else ExternalIP; its reported port.
+ * Throws (500, upstream's wording) when the node reports no address. The metrics scraper dials the same.
+ */
+export function kubeletAddress(node: Node): { host: string; port: number } {
+  const addrs = node.status?.addresses ?? [];
+  const pick = ['InternalIP', 'Hostname', 'ExternalIP'].map((t) => addrs.find((a) => a.type === t && a.address)).find((a) => a !== undefined);
+  if (!pick) throw statusError(500, '', `no preferred addresses found; known addresses: [${addrs.map((a) => `{${a.type} ${a.address}}`).join(' ')}]`);
+  const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port || DEFAULT_KUBELET_PORT;
+  return { host: pick.address, port };
 }
 
 const seg = (s: string) => encodeURIComponent(s);

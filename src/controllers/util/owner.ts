@@ -11,7 +11,7 @@ import type { KubeObject } from '../../client/types.js';
 
 /** The object's controller reference (the ownerReference with controller: true), if any. */
 export function controllerOf(obj: KubeObject): OwnerReference | undefined {
-  return (obj.metadata?.ownerReferences as OwnerReference[] | undefined)?.find((r) => r.controller === true);
+  return (obj.metadata?.ownerReferences)?.find((r) => r.controller === true);
 }
 
 /** True when `obj` is controlled by the object with `uid`. */
@@ -64,7 +64,7 @@ export async function claimObjects<T extends KubeObject>(o: ClaimOptions<T>): Pr
         continue;
       }
       if (o.owner.metadata?.deletionTimestamp) continue;
-      const refs = (obj.metadata?.ownerReferences ?? []).filter((r) => (r as OwnerReference).uid !== uid);
+      const refs = (obj.metadata?.ownerReferences ?? []).filter((r) => (r).uid !== uid);
       await patchIgnoringGone(o.client, name, { metadata: { uid: obj.metadata?.uid, ownerReferences: refs } }, obj.metadata?.namespace);
       continue;
     }
@@ -72,7 +72,7 @@ export async function claimObjects<T extends KubeObject>(o: ClaimOptions<T>): Pr
     if (o.adoptable && !o.adoptable(obj)) continue;
     adoptAllowed ??= o.canAdopt ? await o.canAdopt() : true;
     if (!adoptAllowed) continue;
-    const refs = [...((obj.metadata?.ownerReferences ?? []) as OwnerReference[]), newControllerRef(o.owner, o.ownerResource)];
+    const refs = [...((obj.metadata?.ownerReferences ?? [])), newControllerRef(o.owner, o.ownerResource)];
     const adopted = await patchIgnoringGone(o.client, name, { metadata: { uid: obj.metadata?.uid, ownerReferences: refs } }, obj.metadata?.namespace);
     if (adopted) claimed.push(adopted);
   }

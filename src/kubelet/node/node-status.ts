@@ -119,6 +119,20 @@ export class NodeStatusReporter {
     }
   }
 
+  /**
+   * Reads spec.podCIDR until it is set or `waitMs` passes: a new Node gets its podCIDR from the
+   * NodeIPAM controller a moment after it registers, and the first pod network should use it.
+   */
+  async awaitPodCIDR(waitMs: number, signal?: AbortSignal): Promise<string | undefined> {
+    const deadline = Date.now() + waitMs;
+    while (!this.podCIDR && !signal?.aborted && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      const node = await this.#nodes.get(this.#o.nodeName, { signal }).catch(() => undefined);
+      this.podCIDR = node?.spec?.podCIDR;
+    }
+    return this.podCIDR;
+  }
+
   /** The Node's uid (for owner references of the Lease and mirror pods). */
   get uid(): string | undefined {
     return this.#uid;
