@@ -30,8 +30,8 @@ export interface ApiServer {
   config: ClientConfig;
   pid: number;
   log: string;
-  /** A client with no rate limit (each in-process component gets its own, as separate processes would); closed by stop. */
-  client(userAgent: string): RestClient;
+  /** A client, by default without a rate limit (each in-process component gets its own, as separate processes would); closed by stop. */
+  client(userAgent: string, limits?: { qps: number; burst: number }): RestClient;
   stop(): Promise<void>;
 }
 
@@ -73,13 +73,12 @@ export async function startApiServer(dir: string, signal: AbortSignal): Promise<
       await sleep(20);
     }
     const config = loadKubeconfig(kubeconfig);
-    return { config, pid: child.pid ?? 0, log, client: (userAgent) => {
-        const c = new RestClient(config, { qps: 0, userAgent });
-        clients.push(c);
-        return c;
-      },
-      stop,
+    const client = (userAgent: string, limits?: { qps: number; burst: number }) => {
+      const c = new RestClient(config, { qps: limits?.qps ?? 0, burst: limits?.burst, userAgent });
+      clients.push(c);
+      return c;
     };
+    return { config, pid: child.pid ?? 0, log, client, stop };
   } catch (e) {
     await stop();
     throw e;

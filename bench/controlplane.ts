@@ -15,6 +15,7 @@
  *   node dist/bench/controlplane.js [--nodes 1000,5000] [--pods 2000] [--replicas 1000]
  *                                   [--binder-concurrency N] (default: the scheduler's mean bindings in flight; 0 no cap)
  *                                   [--skip-scheduler] (the floor only) [--timeout-s 1200]
+ *                                   [--control-qps Q] (scheduler and controller clients' rate limit; default none)
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
@@ -39,6 +40,7 @@ const { values } = parseArgs({
     'binder-concurrency': { type: 'string' },
     'timeout-s': { type: 'string', default: '1200' },
     'skip-scheduler': { type: 'boolean', default: false },
+    'control-qps': { type: 'string', default: '0' },
   },
 });
 const NODE_COUNTS = values.nodes.split(',').map(Number);
@@ -47,6 +49,9 @@ const REPLICAS = Number(values.replicas);
 /** Undefined: as many as the scheduler had in flight on average (16 without a scheduler); 0: no cap. */
 const BINDER_CONCURRENCY = values['binder-concurrency'] === undefined ? undefined : Number(values['binder-concurrency']);
 const CREATE_CONCURRENCY = 32;
+/** The scheduler's and controllers' client rate limit (0: none; `k8ts scheduler` and `controller-manager` default to 100, burst 200). */
+const CONTROL_QPS = Number(values['control-qps']);
+const controlLimits = CONTROL_QPS > 0 ? { qps: CONTROL_QPS, burst: CONTROL_QPS * 2 } : undefined;
 const LEASE_RENEW_MS = 10_000;
 const STATUS_UPDATE_MS = 60_000;
 const WAIT_MS = 180_000;
@@ -218,7 +223,7 @@ async function deployments(c: Cluster, binder: () => Running, scheduler: boolean
   const names = allControllers.map((d) => d.name);
   const skipped = (note: string) => [{ nodes: c.n, placer: '-', note }];
   if (!names.includes('replicaset') || !names.includes('deployment')) return skipped(`skipped: the controller registry has [${names.join(', ')}], not replicaset and deployment`);
-  const manager = start((s) => runControllerManager({ transport: c.api.client('bench-controller-manager'), descriptors: allControllers, enabled: ['replicaset', 'deployment'], leaderElect: false, logger: quiet }, s), 'controller manager');
+  const manager = start((s) => runControllerManager({ transport: c.api.client('bench-controller-manager', controlLimits), descriptors: allControllers, enabled: ['replicaset', 'deployment'], leaderElect: false, logger: quiet }, s), 'controller manager');
   const client = new ResourceClient<Deployment>(c.client, resources.deployments);
   const b = binder();
   try {
@@ -279,7 +284,7 @@ async function forNodeCount(n: number, schedule: RunScheduler | undefined, signa
     // The scheduler first: how many bindings it keeps in flight sets the trivial binder's cap.
     let schedInFlight: { peak: number; mean: number } | undefined;
     if (schedule) {
-      const counted = new InFlight(server.client('bench-scheduler'), (r) => r.method === 'POST' && r.path.endsWith('/binding'));
+      const counted = new InFlight(server.client('bench-scheduler', controlLimits), (r) => r.method === 'POST' && r.path.endsWith('/binding'));
       const sched = () => start((s) => schedule({ transport: counted, leaderElect: false, logger: quiet }, s), 'scheduler');
       const sb = await backlog(c, 'k8ts scheduler', 'sched-backlog', undefined, sched);
       running.push(sb.placer); // keeps running: the Deployment figure needs it
@@ -316,7 +321,7 @@ async function main(): Promise<void> {
   console.log(`k8ts control-plane benchmark on hollow nodes — ${new Date().toISOString()}`);
   const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
   console.log(`machine: ${cpus().length} x ${c0?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Linux ${release()}, node ${process.version}; load average at start ${load()} (other work on the machine shows here)`);
-  console.log(`conditions: k8ts apiserver as a child process (embedded SQLite, fresh data dir per node count); in this process: hollow nodes (Lease renewed every ${LEASE_RENEW_MS / 1000} s and conditions every ${STATUS_UPDATE_MS / 1000} s per node, spread evenly; 32 writes in flight), the scheduler, the bench's pod watch; every component on its own client without a rate limit`);
+  console.log(`conditions: k8ts apiserver as a child process (embedded SQLite, fresh data dir per node count); in this process: hollow nodes (Lease renewed every ${LEASE_RENEW_MS / 1000} s and conditions every ${STATUS_UPDATE_MS / 1000} s per node, spread evenly; 32 writes in flight), the scheduler, the bench's pod watch; every component on its own client, ${controlLimits ? `the scheduler's and controllers' limited to ${CONTROL_QPS} qps (burst ${CONTROL_QPS * 2}), the rest without a rate limit` : 'none rate-limited (k8ts scheduler / controller-manager processes default to 100 qps, burst 200: see --control-qps)'}`);
   console.log(`batches of ${PODS} pods (requests cpu 10m, memory 16Mi) created ${CREATE_CONCURRENCY} in flight; trivial binder: ${BINDER_CONCURRENCY === undefined ? 'as many bindings in flight as the scheduler had on average (measured; 16 without it)' : BINDER_CONCURRENCY > 0 ? `${BINDER_CONCURRENCY} bindings in flight` : 'no cap on bindings in flight'}; latency = bench create call → bench watch sees spec.nodeName (ms, hrtime)`);
   if (!scheduler) console.log('scheduler: skipped (--skip-scheduler) — only the baseline is measured');
   const results: PerNodeCount[] = [];

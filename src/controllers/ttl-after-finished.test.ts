@@ -77,3 +77,13 @@ test('a recreated Job with the same name but another uid is not deleted (the uid
   await ctrl.expire('default/pi');
   assert.equal(bench.transport.object<Job>(resources.jobs, 'default', 'pi')?.metadata?.uid, 'uid-2');
 });
+
+test('a Job already being deleted is left to its deletion', async () => {
+  const bench = newTestBench();
+  const ctrl = new TtlAfterFinishedController(bench.ctx);
+  const j = job({ ttl: 0, finished: 'Complete' });
+  bench.seed(resources.jobs, { ...j, metadata: { ...j.metadata, deletionTimestamp: iso(T0), finalizers: ['foregroundDeletion'] } });
+  bench.transport.clearActions();
+  assert.equal(await ctrl.expire('default/pi'), undefined);
+  assert.deepEqual(bench.transport.writes(), []);
+});

@@ -23,8 +23,8 @@ export function jobFinishTime(job: Job): number | undefined {
 }
 
 const hasTtl = (job: Job) => job.spec?.ttlSecondsAfterFinished !== undefined && job.spec.ttlSecondsAfterFinished !== null;
-/** Has a TTL and has finished (upstream needsCleanup). */
-const needsCleanup = (job: Job) => hasTtl(job) && job.status?.conditions?.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True') === true;
+/** Has a TTL, has finished, and is not being deleted already (upstream needsCleanup, less redundant deletes). */
+const needsCleanup = (job: Job) => hasTtl(job) && !job.metadata?.deletionTimestamp && job.status?.conditions?.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True') === true;
 
 /** The TTL-after-finished controller. */
 export class TtlAfterFinishedController implements Controller {

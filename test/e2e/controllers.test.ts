@@ -66,6 +66,8 @@ const ok = (args: string[], input?: string) => {
   return r.stdout;
 };
 const jsonpath = (args: string[], path: string) => k([...args, '-o', `jsonpath=${path}`]).stdout;
+/** Names of the objects listed that are not being deleted. */
+const live = (args: string[]) => (JSON.parse(ok([...args, '-o', 'json'])) as { items: { metadata: { name: string; deletionTimestamp?: string } }[] }).items.filter((i) => !i.metadata.deletionTimestamp).map((i) => i.metadata.name);
 const names = (args: string[]) => jsonpath(args, '{range .items[*]}{.metadata.name}{"\\n"}{end}').split('\n').filter(Boolean);
 
 before(async () => {
@@ -104,17 +106,19 @@ test('an RC created over a matching standalone pod adopts it (kubernetes-101)', 
   assert.equal(names(['get', 'pods', '-l', 'name=web']).length, 3);
   assert.equal(jsonpath(['get', 'pod', 'web'], '{.metadata.ownerReferences[0].kind}'), 'ReplicationController');
   ok(['scale', 'rc', 'web', '--replicas=1']);
-  await until('RC web scaled to 1', () => names(['get', 'pods', '-l', 'name=web', '--field-selector=status.phase!=Succeeded']).length === 1 && jsonpath(['get', 'rc', 'web'], '{.status.replicas}') === '1');
-  ok(['delete', 'rc', 'web']);
-  await until('the RC pods to go with it', () => names(['get', 'pods', '-l', 'name=web']).length === 0);
+  await until('RC web scaled to 1', () => live(['get', 'pods', '-l', 'name=web']).length === 1 && jsonpath(['get', 'rc', 'web'], '{.status.replicas}') === '1');
+  ok(['delete', 'rc', 'web', '--wait=false']);
+  await until('the RC pods to be deleted with it', () => live(['get', 'pods', '-l', 'name=web']).length === 0);
 });
 
 test('a Deployment rolls out, rolls back, and a controller-manager SIGKILL mid-rollout creates no extra replicas', { skip }, async () => {
   ok(['create', 'deployment', 'hello', '--image=nginx', '--replicas=3']);
   assert.match(ok(['rollout', 'status', 'deployment/hello', '--timeout=150s']), /successfully rolled out/);
   // A slow rollout (each new pod is Ready only after 4 s), with the controller manager killed in the middle.
-  ok(['patch', 'deployment', 'hello', '--type=json', '-p', JSON.stringify([{ op: 'add', path: '/spec/template/spec/containers/0/readinessProbe', value: { exec: { command: ['true'] }, initialDelaySeconds: 4, periodSeconds: 1 } }])]);
-  ok(['set', 'image', 'deployment/hello', 'nginx=xiaopeng163/docker-flask-demo:1.0']);
+  ok(['patch', 'deployment', 'hello', '--type=json', '-p', JSON.stringify([
+    { op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'xiaopeng163/docker-flask-demo:1.0' },
+    { op: 'add', path: '/spec/template/spec/containers/0/readinessProbe', value: { tcpSocket: { port: 5000 }, initialDelaySeconds: 4, periodSeconds: 1 } },
+  ])]);
   await until('the new ReplicaSet to start', () => names(['get', 'rs', '-l', 'app=hello']).length === 2);
   await stopChild(cm, 'SIGKILL');
   await new Promise((r) => setTimeout(r, 2000));
@@ -134,8 +138,8 @@ test('a Deployment rolls out, rolls back, and a controller-manager SIGKILL mid-r
   assert.equal(jsonpath(['get', 'deploy', 'hello'], '{.spec.template.spec.containers[0].image}'), 'nginx');
   assert.equal(jsonpath(['get', 'deploy', 'hello'], '{.metadata.annotations.deployment\\.kubernetes\\.io/revision}'), '3');
   // Deleting the Deployment takes its ReplicaSets and pods (the garbage collector).
-  ok(['delete', 'deployment', 'hello']);
-  await until('the ReplicaSets and pods of hello to go', () => names(['get', 'rs', '-l', 'app=hello']).length === 0 && names(['get', 'pods', '-l', 'app=hello']).length === 0);
+  ok(['delete', 'deployment', 'hello', '--wait=false']);
+  await until('the ReplicaSets and pods of hello to be deleted', () => names(['get', 'rs', '-l', 'app=hello']).length === 0 && live(['get', 'pods', '-l', 'app=hello']).length === 0);
 });
 
 test('a Job runs to completion and a DaemonSet runs one pod on the node', { skip }, async () => {
@@ -154,7 +158,7 @@ test('a namespace is emptied before it goes, and gets a default ServiceAccount',
   ok(['create', 'namespace', 'doomed']);
   await until('default ServiceAccount in doomed', () => k(['get', 'sa', 'default', '-n', 'doomed']).code === 0);
   ok(['create', 'configmap', 'c1', '-n', 'doomed', '--from-literal=a=b']);
-  ok(['run', 'p1', '-n', 'doomed', '--image=busybox', '--restart=Never', '--', 'sleep', '3600']);
+  ok(['run', 'p1', '-n', 'doomed', '--image=busybox', '--restart=Never', '--overrides', JSON.stringify({ spec: { terminationGracePeriodSeconds: 2 } }), '--', 'sleep', '3600']);
   ok(['delete', 'namespace', 'doomed', '--wait=false']);
   await until('namespace doomed gone', () => k(['get', 'namespace', 'doomed']).code !== 0, 150_000);
   assert.equal(names(['get', 'pods', '-n', 'doomed']).length, 0);

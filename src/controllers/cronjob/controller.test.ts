@@ -231,3 +231,17 @@ test('the fake clock drives activations minute by minute; the Job name is the lo
   assert.deepEqual(writes(stale), [`create jobs default/${jobName('tick', T0 + min(3))}`, 'update cronjobs/status default/tick']);
   assert.equal(stale.transport.objects<Job>(resources.jobs).length, 3);
 });
+
+test('a sync on the CronJob our own status write replaced waits for the cache (no duplicate Events or conflicts)', async () => {
+  const { bench, c } = setup(cronJob({}, { lastScheduleTime: iso(T0) }), [], due + 5000);
+  await c.sync('default/tick');
+  bench.sync(resources.jobs);
+  bench.transport.clearActions();
+  bench.events.length = 0;
+  assert.equal(await c.sync('default/tick'), undefined);
+  assert.deepEqual(writes(bench), []);
+  bench.sync(resources.cronjobs);
+  assert.equal(await c.sync('default/tick'), 55_100);
+  assert.deepEqual(writes(bench), []);
+  assert.deepEqual(reasons(bench), []);
+});

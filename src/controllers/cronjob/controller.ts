@@ -16,6 +16,7 @@ import { splitKey } from '../../client/store.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { clientFor, runWorkers, type Controller, type ControllerContext, type ControllerDescriptor, type EventSink } from '../controller.js';
 import { controllerOf, isControlledBy, newControllerRef, withKind } from '../util/owner.js';
+import { WrittenVersions } from '../util/written-versions.js';
 import { parseCron, type CronSchedule } from './cron.js';
 import { finishedType, formatScheduledTimestamp, jobReference, removeOldestJobs } from './jobs.js';
 import { mostRecentScheduleTime, nextScheduleDelay } from './schedule.js';
@@ -40,6 +41,7 @@ export class CronJobController implements Controller {
   readonly #jobClient: ResourceClient<Job>;
   readonly #events: EventSink;
   readonly #zone: Zone;
+  readonly #written = new WrittenVersions();
 
   constructor(ctx: ControllerContext, options: CronJobControllerOptions = {}) {
     this.#ctx = ctx;
@@ -112,12 +114,21 @@ export class CronJobController implements Controller {
   async sync(key: string): Promise<number | undefined> {
     const { namespace, name } = splitKey(key);
     const cached = this.#cronJobs.store.getByName(namespace, name);
-    if (!cached) return undefined;
+    if (!cached) {
+      this.#written.forget(key);
+      return undefined;
+    }
+    // Our last status write is not in the cache yet (its watch event brings the CronJob back).
+    if (this.#written.isStale(key, cached.metadata?.resourceVersion)) return undefined;
     const cj = structuredClone(withKind(cached, resources.cronjobs));
     const jobs = this.#jobs.store.listByNamespace(namespace).filter((j) => isControlledBy(j, cj.metadata?.uid));
     const cleaned = await removeFinishedBeyondLimits(cj, jobs, this.#jobClient, this.#events);
     const { requeueAfter, updateStatus } = await this.#syncCronJob(cj, jobs);
-    if (cleaned || updateStatus) await this.#cjClient.updateStatus(cj, { namespace });
+    if (cleaned || updateStatus) {
+      const before = cj.metadata?.resourceVersion;
+      await this.#cjClient.updateStatus(cj, { namespace });
+      this.#written.wrote(key, before);
+    }
     return requeueAfter;
   }
 

@@ -5,6 +5,7 @@ import type { ResourceClient } from '../../client/resource.js';
 import type { Logger } from '../../util/log.js';
 import type { EventSink } from '../controller.js';
 import type { Expectations } from '../util/expectations.js';
+import type { WrittenVersions } from '../util/written-versions.js';
 
 /** The controller's side of a sync. */
 export interface DsDeps {
@@ -17,6 +18,8 @@ export interface DsDeps {
   creations: Expectations;
   deletions: Expectations;
   backoff: FailedPodBackoff;
+  /** Versions our status writes replaced (a cache still showing one is stale). */
+  written: WrittenVersions;
   requeue(key: string, afterMs: number): void;
   logger: Logger;
 }

@@ -17,6 +17,7 @@ import { clientFor, runWorkers, type Controller, type ControllerContext, type Co
 import { Expectations } from '../util/expectations.js';
 import { claimObjects, controllerOf, withKind } from '../util/owner.js';
 import { podKey } from '../util/pods.js';
+import { WrittenVersions } from '../util/written-versions.js';
 import { FailedPodBackoff, type DsDeps, type DsSync } from './context.js';
 import { cleanupHistory, constructHistory, REVISION_HASH_LABEL } from './history.js';
 import { manage } from './manage.js';
@@ -69,6 +70,7 @@ export class DaemonSetController implements Controller {
       creations: new Expectations(ctx.clock),
       deletions: new Expectations(ctx.clock),
       backoff: options.backoff ?? new FailedPodBackoff(),
+      written: new WrittenVersions(),
       requeue: (key, ms) => this.#queue.addAfter(key, ms),
       logger: ctx.logger,
     };
@@ -150,8 +152,11 @@ export class DaemonSetController implements Controller {
     if (!cached) {
       d.creations.delete(key);
       d.deletions.delete(key);
+      d.written.forget(key);
       return;
     }
+    // Our last status write is not in the cache yet (its watch event brings the DaemonSet back).
+    if (d.written.isStale(key, cached.metadata?.resourceVersion)) return;
     const ds = structuredClone(withKind(cached, resources.daemonsets));
     const sel = labelSelectorFromSpec(ds.spec?.selector);
     if (!sel.ok) throw new Error(`daemonset ${key}: invalid selector: ${sel.error}`);

@@ -46,7 +46,9 @@ export async function updateStatus(d: DsDeps, s: DsSync, observeGeneration: bool
   const same = (Object.keys(counts) as (keyof Counts)[]).every((k) => (cur?.[k] ?? 0) === counts[k]) && (cur?.observedGeneration ?? 0) >= generation;
   if (!same) {
     const status: DaemonSetStatus = { ...(cur ?? {}), ...counts, ...(observeGeneration ? { observedGeneration: generation } : {}) };
+    const before = s.ds.metadata?.resourceVersion;
     s.ds = await d.daemonSets.updateStatus({ ...s.ds, status }, { namespace: s.ds.metadata?.namespace });
+    d.written.wrote(s.key, before);
   }
   const minReady = s.ds.spec?.minReadySeconds ?? 0;
   if (minReady > 0 && counts.numberReady !== counts.numberAvailable) {

@@ -21,6 +21,7 @@ import { clientFor, runWorkers, type Controller, type ControllerContext, type Co
 import { Expectations } from '../util/expectations.js';
 import { claimObjects, controllerOf, isControlledBy, withKind } from '../util/owner.js';
 import { podKey } from '../util/pods.js';
+import { WrittenVersions } from '../util/written-versions.js';
 import { FinalizerExpectations, isJobFinished, type JobDeps } from './context.js';
 import { SYNC_BATCH_MS } from './manage.js';
 import { addFinalizerPatch, hasTrackingFinalizer, removeFinalizerPatch } from './pods.js';
@@ -40,8 +41,7 @@ export class JobController implements Controller {
   readonly #podClient: ResourceClient<Pod>;
   readonly #expectations: Expectations;
   readonly #finalizers = new FinalizerExpectations();
-  /** Per Job, resourceVersions our status writes replaced. */
-  readonly #stale = new Map<string, Set<string>>();
+  readonly #written = new WrittenVersions();
   readonly #deps: JobDeps;
 
   constructor(ctx: ControllerContext) {
@@ -61,11 +61,7 @@ export class JobController implements Controller {
       expectations: this.#expectations,
       finalizers: this.#finalizers,
       requeue: (key, ms) => this.#queue.addAfter(key, ms),
-      statusWritten: (key, rv) => {
-        if (rv === undefined) return;
-        const set = this.#stale.get(key) ?? new Set<string>();
-        this.#stale.set(key, set.add(rv));
-      },
+      statusWritten: (key, rv) => this.#written.wrote(key, rv),
       logger: ctx.logger,
     };
     this.#jobs.addEventHandler({
@@ -189,12 +185,11 @@ export class JobController implements Controller {
     if (!cached) {
       this.#expectations.delete(key);
       this.#finalizers.delete(key);
-      this.#stale.delete(key);
+      this.#written.forget(key);
       return;
     }
     // Our last status write is not in the cache yet; its update event brings the Job back.
-    if (this.#stale.get(key)?.has(cached.metadata?.resourceVersion ?? '')) return;
-    this.#stale.delete(key);
+    if (this.#written.isStale(key, cached.metadata?.resourceVersion)) return;
     if (isJobFinished(cached)) return;
     const managedBy = cached.spec?.managedBy;
     if (managedBy && managedBy !== JOB_CONTROLLER_NAME) return;

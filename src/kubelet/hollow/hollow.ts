@@ -3,6 +3,8 @@
  * them by marking them Running, with no containers, so the control plane (scheduler, controllers,
  * API server) can be measured at thousands of nodes on one machine. Behaviour visible to the API
  * and its limits: see nodes.ts (registration, Leases, heartbeats) and pods.ts, pod-status.ts (pods).
+ * Nothing runs, so nothing exits: every pod stays Running until deleted, whatever its command or
+ * restartPolicy (Jobs never complete). The nodes carry no taint, so anything may land on them.
  */
 import { realClock, type Clock } from '../../client/clock.js';
 import type { Transport } from '../../client/types.js';
