@@ -185,7 +185,8 @@ export async function runTrivialBinder(o: { transport: Transport; nodes: readonl
 /**
  * A Transport that counts the requests `match` selects while they are in flight: the peak, and
  * the time-weighted mean over the time at least one was in flight (so the scheduler's binding
- * concurrency can be handed to the trivial binder).
+ * concurrency can be handed to the trivial binder). Behind a client rate limit, a request waiting
+ * for its token counts as in flight.
  */
 export class InFlight implements Transport {
   #now = 0;

@@ -113,7 +113,9 @@ export class LeaderElector {
       if (signal.aborted) return;
       const deadline = this.#clock.now() + deadlineMs;
       let renewed = false;
-      while (!signal.aborted && !(renewed = await this.#tryAcquireOrRenew())) {
+      // Each attempt gets only what is left of the deadline: a slow get followed by a slow update
+      // must not carry the leader past renewDeadline (and past the lease others see expire).
+      while (!signal.aborted && !(renewed = await this.#tryAcquireOrRenew(deadline))) {
         if (this.#clock.now() >= deadline) break;
         await sleep(this.#clock, Math.min(this.#retryMs, deadline - this.#clock.now()), signal);
         if (this.#clock.now() >= deadline) break;
@@ -138,11 +140,12 @@ export class LeaderElector {
     }
   }
 
-  /** One attempt: create the Lease, or take it if free/expired, or renew it if ours. */
-  async #tryAcquireOrRenew(): Promise<boolean> {
+  /** One attempt: create the Lease, or take it if free/expired, or renew it if ours; every request ends by `deadline` (default: renewDeadline from now). */
+  async #tryAcquireOrRenew(deadline?: number): Promise<boolean> {
     const now = this.#clock.now();
     const { namespace, name, identity } = this.#o;
-    const timeoutMs = this.#o.renewDeadlineMs ?? 10_000;
+    const end = deadline ?? now + (this.#o.renewDeadlineMs ?? 10_000);
+    const timeoutMs = () => Math.max(1, end - this.#clock.now());
     const spec: LeaseSpec = {
       holderIdentity: identity,
       leaseDurationSeconds: Math.max(1, Math.round(this.#durationMs / 1000)),
@@ -153,10 +156,10 @@ export class LeaderElector {
     try {
       let lease: Lease;
       try {
-        lease = await this.#leases.get(name, { namespace, timeoutMs });
+        lease = await this.#leases.get(name, { namespace, timeoutMs: timeoutMs() });
       } catch (e) {
         if (!isNotFound(e)) throw e;
-        const created = await this.#leases.create({ metadata: { name, namespace }, spec }, { namespace, timeoutMs });
+        const created = await this.#leases.create({ metadata: { name, namespace }, spec }, { namespace, timeoutMs: timeoutMs() });
         this.#observe(created.spec ?? spec, now);
         return true;
       }
@@ -170,7 +173,7 @@ export class LeaderElector {
         acquireTime: ours ? old.acquireTime : spec.acquireTime,
         leaseTransitions: (old.leaseTransitions ?? 0) + (ours ? 0 : 1),
       };
-      const updated = await this.#leases.update({ ...lease, spec: next }, { namespace, timeoutMs });
+      const updated = await this.#leases.update({ ...lease, spec: next }, { namespace, timeoutMs: timeoutMs() });
       this.#observe(updated.spec ?? next, now);
       return true;
     } catch (e) {

@@ -96,7 +96,8 @@ export interface RunWorkersOptions<K> {
 /**
  * The worker loop every controller runs: wait for caches, then take keys and reconcile them.
  * A thrown error re-queues the key with backoff (a conflict is expected and not logged as an
- * error); success forgets the key's failures. Resolves after `signal` aborts and the workers end.
+ * error); success forgets the key's failures. Once `signal` aborts no new reconcile starts (keys
+ * still queued are dropped); resolves when the reconciles in flight have ended.
  */
 export async function runWorkers<K>(o: RunWorkersOptions<K>): Promise<void> {
   const { queue, signal } = o;
@@ -108,6 +109,12 @@ export async function runWorkers<K>(o: RunWorkersOptions<K>): Promise<void> {
       for (;;) {
         const key = await queue.get();
         if (key === undefined) return;
+        // A shut-down queue still hands out what it holds; after the abort (shutdown, or the
+        // Lease lost to another manager) nothing new may start, or two leaders would write.
+        if (signal.aborted) {
+          queue.done(key);
+          return;
+        }
         try {
           await o.reconcile(key);
           queue.forget(key);

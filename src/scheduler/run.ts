@@ -23,6 +23,8 @@ export interface SchedulerOptions {
   schedulerName?: string;
   /** The Lease holder identity (default `<hostname>_<uuid>`). */
   identity?: string;
+  /** Bindings in flight at most (default 32). */
+  maxBindingsInFlight?: number;
 }
 
 /** Runs the scheduler; resolves after `signal` aborts and everything it started has stopped. */
@@ -37,7 +39,7 @@ export async function runScheduler(o: SchedulerOptions, signal: AbortSignal): Pr
     setMaxListeners(64, leading);
     const informers = new SharedInformers({ transport: o.transport, clock, logger });
     const events = new EventRecorder({ client: o.transport, component: schedulerName, clock, logger });
-    const scheduler = new Scheduler({ transport: o.transport, informers, clock, logger, events, schedulerName });
+    const scheduler = new Scheduler({ transport: o.transport, informers, clock, logger, events, schedulerName, maxBindingsInFlight: o.maxBindingsInFlight });
     informers.start(leading);
     logger.info('scheduler started', { schedulerName });
     try {

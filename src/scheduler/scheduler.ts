@@ -1,6 +1,8 @@
 /**
  * The scheduler (upstream pkg/scheduler Scheduler + schedule_one.go): pops a pod, finds it a node,
- * assumes it there at once and binds through pods/binding in the background; when no node fits it
+ * assumes it there at once and binds through pods/binding in the background (at most
+ * `maxBindingsInFlight` at a time: past that the loop waits for a slot before it pops the next pod,
+ * so it never assumes pods faster than the API server takes their bindings); when no node fits it
  * runs preemption, records FailedScheduling, sets PodScheduled=False through pods/status and puts
  * the pod back in the queue. Informer events keep the cache and the queue current (./event-handlers.ts).
  */
@@ -41,7 +43,17 @@ export interface SchedulerDeps {
   plugins?: readonly PluginConfig[];
   /** 0 (default): upstream's adaptive share of nodes to find feasible before scoring. */
   percentageOfNodesToScore?: number;
+  /** Bindings in flight at most (default {@link DEFAULT_MAX_BINDINGS_IN_FLIGHT}); at least 1. */
+  maxBindingsInFlight?: number;
 }
+
+/**
+ * Upstream binds in a goroutine per pod with no cap and lets the client's rate limit hold it back.
+ * Unlimited here, a backlog at thousands of nodes kept ~1,900 bindings in flight, each one an open
+ * request and an assumed pod, and the API server slowed to a crawl; a small cap keeps it busy
+ * without queueing inside it (16 and 64 measured about the same; see the commit).
+ */
+export const DEFAULT_MAX_BINDINGS_IN_FLIGHT = 32;
 
 /** Why an attempt failed, for the Event, the pod's condition and the queue. */
 interface Failure {
@@ -76,9 +88,15 @@ export class Scheduler {
   readonly #pods: ResourceClient<Pod>;
   /** Bindings and status writes still under way (awaited on shutdown). */
   readonly #pending = new Set<Promise<void>>();
+  readonly #maxBindings: number;
+  /** Bindings started and not yet answered. */
+  #bindings = 0;
+  /** Wakes the loop waiting for a binding slot. */
+  #slotFreed: (() => void) | undefined;
 
   constructor(d: SchedulerDeps) {
     this.#d = d;
+    this.#maxBindings = Math.max(1, d.maxBindingsInFlight ?? DEFAULT_MAX_BINDINGS_IN_FLIGHT);
     const random = d.random ?? Math.random;
     this.#podInformer = d.informers.informer<Pod>(resources.pods);
     this.#nodes = d.informers.informer<Node>(resources.nodes);
@@ -165,7 +183,35 @@ export class Scheduler {
     this.cache.assumePod(pi, node);
     this.nominator.delete(pi.key);
     this.queue.done(pi.key);
-    this.#track(this.#bind(q, node));
+    this.#bindings++;
+    this.#track(
+      this.#bind(q, node).finally(() => {
+        this.#bindings--;
+        const wake = this.#slotFreed;
+        this.#slotFreed = undefined;
+        wake?.();
+      }),
+    );
+  }
+
+  /** How many bindings are in flight. */
+  get bindingsInFlight(): number {
+    return this.#bindings;
+  }
+
+  /** Resolves true once fewer than the cap of bindings are in flight, false if `signal` aborts first. */
+  async #bindingSlot(signal: AbortSignal): Promise<boolean> {
+    while (this.#bindings >= this.#maxBindings && !signal.aborted) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          signal.removeEventListener('abort', done);
+          resolve();
+        };
+        this.#slotFreed = done;
+        signal.addEventListener('abort', done, { once: true });
+      });
+    }
+    return !signal.aborted;
   }
 
   #track(p: Promise<void>): void {
@@ -242,6 +288,8 @@ export class Scheduler {
       if (!(await this.#d.informers.waitForSync(signal))) return;
       this.queue.run(signal);
       for (;;) {
+        // Wait for a binding slot before popping: the pod stays queued (and current) meanwhile.
+        if (!(await this.#bindingSlot(signal))) break;
         const q = await this.queue.pop();
         if (!q) break;
         try {

@@ -95,7 +95,9 @@ export class MetricsScraper {
   /** Scrapes every node once, in parallel; resolves when all have answered or failed. */
   async scrapeOnce(signal?: AbortSignal): Promise<void> {
     const { storage, log } = this.#o;
-    const nodes = this.#o.nodes();
+    // A node that reports kubelet port 0 has no kubelet API (hollow nodes): dialing the default
+    // port instead would hold a socket for the whole timeout, thousands of them per round at scale.
+    const nodes = this.#o.nodes().filter((n) => n.status?.daemonEndpoints?.kubeletEndpoint?.Port !== 0);
     const names = new Set(nodes.map((n) => n.metadata?.name ?? ''));
     for (const gone of storage.nodes()) if (!names.has(gone)) storage.forget(gone);
     await Promise.all(

@@ -245,3 +245,21 @@ test('a sync on the CronJob our own status write replaced waits for the cache (n
   assert.deepEqual(writes(bench), []);
   assert.deepEqual(reasons(bench), []);
 });
+
+test('a no-op status write (same resourceVersion back, no watch event) does not make the cache look stale forever', async () => {
+  // Three finished Jobs over a limit of two: the cleanup deletes one and writes status although
+  // nothing in it changed; the API server answers such a write with the object as it was.
+  const done = [0, 1, 2].map((i) => ownedJob(`tick-${i}`, { finished: 'Complete', start: T0 - min(10 - i) }));
+  const { bench, c } = setup(cronJob({ successfulJobsHistoryLimit: 2 }, { lastScheduleTime: iso(T0), lastSuccessfulTime: iso(T0 - min(8) + 1000) }), done, T0 + 30_000);
+  bench.transport.prependReactor((a) =>
+    a.verb === 'update' && a.resource === 'cronjobs' && a.subresource === 'status' ? bench.transport.object<CronJob>(resources.cronjobs, 'default', 'tick') : undefined,
+  );
+  await c.sync('default/tick');
+  assert.deepEqual(writes(bench), ['delete jobs default/tick-0', 'update cronjobs/status default/tick']);
+  bench.sync(resources.jobs);
+  bench.transport.clearActions();
+  bench.clock.advance(60_000);
+  // The cache still holds the same resourceVersion, which is current: the next activation runs.
+  await c.sync('default/tick');
+  assert.deepEqual(writes(bench), [`create jobs default/${jobName('tick', due)}`, 'update cronjobs/status default/tick']);
+});

@@ -126,8 +126,8 @@ export class CronJobController implements Controller {
     const { requeueAfter, updateStatus } = await this.#syncCronJob(cj, jobs);
     if (cleaned || updateStatus) {
       const before = cj.metadata?.resourceVersion;
-      await this.#cjClient.updateStatus(cj, { namespace });
-      this.#written.wrote(key, before);
+      const written = await this.#cjClient.updateStatus(cj, { namespace });
+      this.#written.wrote(key, before, written.metadata?.resourceVersion);
     }
     return requeueAfter;
   }

@@ -97,6 +97,18 @@ export class FailedPodBackoff {
   next(key: string, now: number): void {
     const e = this.#entries.get(key);
     const delay = !e || now - e.at > 2 * this.maxMs ? this.initialMs : Math.min(e.delay * 2, this.maxMs);
+    // Entries quiet that long are reset anyway: drop them, so nodes that went keep no entry (upstream's Backoff.GC).
+    for (const [k, x] of this.#entries) if (now - x.at > 2 * this.maxMs) this.#entries.delete(k);
     this.#entries.set(key, { delay, at: now });
+  }
+
+  /** Forgets every node's entry of the DaemonSet `dsKey` (`namespace/name`; it was deleted). */
+  forgetDaemonSet(dsKey: string): void {
+    for (const k of this.#entries.keys()) if (k.startsWith(`${dsKey}/`)) this.#entries.delete(k);
+  }
+
+  /** How many entries are kept (for tests). */
+  get size(): number {
+    return this.#entries.size;
   }
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { ControllerRevision, DaemonSet, DaemonSetSpec } from '../../api/generated/apps/v1.js';
 import type { Node, Pod, Taint } from '../../api/generated/core/v1.js';
 import { resources } from '../../client/resources.js';
+import { clientFor } from '../controller.js';
 import { newTestBench, type TestBench } from '../testing.js';
 import { FailedPodBackoff } from './context.js';
 import { DaemonSetController } from './controller.js';
@@ -299,4 +300,31 @@ test('failed pods: the next deletion on a node waits for the backoff', async () 
   assert.ok(!(await sync()).includes('delete pods agent-c'), 'the wait doubled to 2 s');
   bench.clock.advance(1000);
   assert.ok((await sync()).includes('delete pods agent-c'));
+});
+
+test('a sync waiting on expectations writes no status when only observedGeneration lags (it may not set it)', async () => {
+  const { bench, ctrl } = setup(v1, [node('n1')]);
+  await ctrl.reconcile('default/agent');
+  assert.equal(podNames(bench).length, 1);
+  // The spec changes (generation 2) before the informer saw the pod: expectations are unsatisfied.
+  const cur = stored(bench);
+  assert.ok(cur);
+  await clientFor<DaemonSet>(bench.ctx, resources.daemonsets).update({ ...cur, spec: { ...cur.spec!, minReadySeconds: 5 } });
+  bench.sync(resources.daemonsets);
+  assert.equal(stored(bench)?.metadata?.generation, 2);
+  bench.transport.clearActions();
+  await ctrl.reconcile('default/agent');
+  assert.deepEqual(writes(bench), []);
+});
+
+test('failed-pod backoff keeps no entry for a deleted DaemonSet or a long-quiet node', () => {
+  const b = new FailedPodBackoff(1000, 60_000);
+  b.next('default/a/n1', T0);
+  b.next('default/a/n2', T0);
+  b.next('default/ab/n1', T0);
+  b.forgetDaemonSet('default/a');
+  assert.equal(b.size, 1);
+  assert.equal(b.remaining('default/ab/n1', T0), 1000);
+  b.next('default/c/n1', T0 + 120_001);
+  assert.equal(b.size, 1, 'the quiet entry of default/ab went');
 });

@@ -11,7 +11,7 @@ import type { Node, Pod } from '../../api/generated/core/v1.js';
 import { labelSelectorFromSpec } from '../../api/selectors.js';
 import type { Informer } from '../../client/informer.js';
 import { resources } from '../../client/resources.js';
-import { splitKey } from '../../client/store.js';
+import { objectKey, splitKey } from '../../client/store.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { clientFor, runWorkers, type Controller, type ControllerContext, type ControllerDescriptor, type EventSink } from '../controller.js';
 import { Expectations } from '../util/expectations.js';
@@ -24,7 +24,6 @@ import { manage } from './manage.js';
 import { rollingUpdate } from './rolling.js';
 import { updateStatus } from './status.js';
 
-const keyOf = (o: { metadata?: { namespace?: string; name?: string } }) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 
 /** Node changes that can change where daemon pods belong (not heartbeats). */
 function nodeChanged(old: Node, cur: Node): boolean {
@@ -75,14 +74,15 @@ export class DaemonSetController implements Controller {
       logger: ctx.logger,
     };
     const all = () => {
-      for (const ds of this.#daemonSets.store.list()) this.#queue.add(keyOf(ds));
+      for (const ds of this.#daemonSets.store.list()) this.#queue.add(objectKey(ds));
     };
     this.#daemonSets.addEventHandler({
-      onAdd: (ds) => this.#queue.add(keyOf(ds)),
-      onUpdate: (_old, cur) => this.#queue.add(keyOf(cur)),
+      onAdd: (ds) => this.#queue.add(objectKey(ds)),
+      onUpdate: (_old, cur) => this.#queue.add(objectKey(cur)),
       onDelete: (ds) => {
-        this.#deps.creations.delete(keyOf(ds));
-        this.#deps.deletions.delete(keyOf(ds));
+        this.#deps.creations.delete(objectKey(ds));
+        this.#deps.deletions.delete(objectKey(ds));
+        this.#deps.backoff.forgetDaemonSet(objectKey(ds));
       },
     });
     this.#nodes.addEventHandler({ onAdd: all, onUpdate: (old, cur) => nodeChanged(old, cur) && all(), onDelete: all });
@@ -96,8 +96,8 @@ export class DaemonSetController implements Controller {
         if (p.metadata?.deletionTimestamp) return this.#podGone(p);
         const ds = this.#owner(p);
         if (ds) {
-          this.#deps.creations.creationObserved(keyOf(ds));
-          this.#queue.add(keyOf(ds));
+          this.#deps.creations.creationObserved(objectKey(ds));
+          this.#queue.add(objectKey(ds));
         } else if (!controllerOf(p)) this.#enqueueMatching(p);
       },
       onUpdate: (old, cur) => {
@@ -125,14 +125,14 @@ export class DaemonSetController implements Controller {
 
   #enqueueOwner(obj: Pod | ControllerRevision): void {
     const ds = this.#owner(obj);
-    if (ds) this.#queue.add(keyOf(ds));
+    if (ds) this.#queue.add(objectKey(ds));
   }
 
   /** DaemonSets whose selector matches an orphan pod (they may adopt it). */
   #enqueueMatching(p: Pod): void {
     for (const ds of this.#daemonSets.store.listByNamespace(p.metadata?.namespace ?? '')) {
       const sel = labelSelectorFromSpec(ds.spec?.selector);
-      if (sel.ok && !sel.value.matchesNothing && sel.value.requirements.length > 0 && sel.value.matches(p.metadata?.labels ?? {})) this.#queue.add(keyOf(ds));
+      if (sel.ok && !sel.value.matchesNothing && sel.value.requirements.length > 0 && sel.value.matches(p.metadata?.labels ?? {})) this.#queue.add(objectKey(ds));
     }
   }
 
@@ -140,8 +140,8 @@ export class DaemonSetController implements Controller {
   #podGone(p: Pod): void {
     const ds = this.#owner(p);
     if (!ds) return;
-    this.#deps.deletions.deletionObserved(keyOf(ds), podKey(p));
-    this.#queue.add(keyOf(ds));
+    this.#deps.deletions.deletionObserved(objectKey(ds), podKey(p));
+    this.#queue.add(objectKey(ds));
   }
 
   /** Syncs the DaemonSet under `key` (upstream syncDaemonSet). */

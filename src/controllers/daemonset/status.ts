@@ -43,12 +43,14 @@ export async function updateStatus(d: DsDeps, s: DsSync, observeGeneration: bool
   const counts = computeCounts(s, now);
   const cur = s.ds.status;
   const generation = s.ds.metadata?.generation ?? 0;
-  const same = (Object.keys(counts) as (keyof Counts)[]).every((k) => (cur?.[k] ?? 0) === counts[k]) && (cur?.observedGeneration ?? 0) >= generation;
+  // A sync that may not observe the generation (expectations pending) would write the same status
+  // again on every pass while observedGeneration lags: only changed counts are worth a write then.
+  const same = (Object.keys(counts) as (keyof Counts)[]).every((k) => (cur?.[k] ?? 0) === counts[k]) && (!observeGeneration || (cur?.observedGeneration ?? 0) >= generation);
   if (!same) {
     const status: DaemonSetStatus = { ...(cur ?? {}), ...counts, ...(observeGeneration ? { observedGeneration: generation } : {}) };
     const before = s.ds.metadata?.resourceVersion;
     s.ds = await d.daemonSets.updateStatus({ ...s.ds, status }, { namespace: s.ds.metadata?.namespace });
-    d.written.wrote(s.key, before);
+    d.written.wrote(s.key, before, s.ds.metadata?.resourceVersion);
   }
   const minReady = s.ds.spec?.minReadySeconds ?? 0;
   if (minReady > 0 && counts.numberReady !== counts.numberAvailable) {

@@ -8,7 +8,7 @@
  * the same sync never write from a stale resourceVersion of their own making.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { isAlreadyExists, type ApiError } from '../../api/errors.js';
+import { hasStatusCause, isAlreadyExists } from '../../api/errors.js';
 import type { Deployment, DeploymentStatus, ReplicaSet } from '../../api/generated/apps/v1.js';
 import type { Clock } from '../../client/clock.js';
 import type { ResourceClient } from '../../client/resource.js';
@@ -40,7 +40,6 @@ export interface ReplicaSets {
 }
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-const namespaceTerminating = (e: unknown): boolean => ((e as ApiError).status?.details?.causes ?? []).some((c) => c.reason === 'NamespaceTerminating');
 
 /** The state and write primitives of one Deployment sync. */
 export class DeploymentSync {
@@ -187,7 +186,7 @@ export class DeploymentSync {
         }
         created = rs;
       } else {
-        if (namespaceTerminating(e)) throw e;
+        if (hasStatusCause(e, 'NamespaceTerminating')) throw e;
         const msg = `Failed to create new replica set "${name}": ${message(e)}`;
         if (hasProgressDeadline(d)) {
           setCondition(this.#status(), newCondition(PROGRESSING, 'False', Reason.failedRSCreate, msg, this.now()));

@@ -19,8 +19,8 @@ export interface JobDeps {
   expectations: Expectations;
   finalizers: FinalizerExpectations;
   requeue(key: string, afterMs: number): void;
-  /** A status write replaced the Job at `previousRv`: a cache still showing that version is stale. */
-  statusWritten(key: string, previousRv: string | undefined): void;
+  /** A status write replaced the Job at `previousRv` with `writtenRv`: a cache still showing `previousRv` is stale. */
+  statusWritten(key: string, previousRv: string | undefined, writtenRv: string | undefined): void;
   logger: Logger;
 }
 

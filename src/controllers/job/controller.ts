@@ -15,7 +15,7 @@ import { labelSelectorFromSpec } from '../../api/selectors.js';
 import type { Informer } from '../../client/informer.js';
 import type { ResourceClient } from '../../client/resource.js';
 import { resources } from '../../client/resources.js';
-import { splitKey } from '../../client/store.js';
+import { objectKey, splitKey } from '../../client/store.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { clientFor, runWorkers, type Controller, type ControllerContext, type ControllerDescriptor } from '../controller.js';
 import { Expectations } from '../util/expectations.js';
@@ -28,7 +28,6 @@ import { addFinalizerPatch, hasTrackingFinalizer, removeFinalizerPatch } from '.
 import { syncJob } from './sync.js';
 
 const JOB_CONTROLLER_NAME = 'kubernetes.io/job-controller';
-const keyOf = (o: { metadata?: { namespace?: string; name?: string } }) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 
 /** The Job controller. */
 export class JobController implements Controller {
@@ -61,14 +60,14 @@ export class JobController implements Controller {
       expectations: this.#expectations,
       finalizers: this.#finalizers,
       requeue: (key, ms) => this.#queue.addAfter(key, ms),
-      statusWritten: (key, rv) => this.#written.wrote(key, rv),
+      statusWritten: (key, previousRv, writtenRv) => this.#written.wrote(key, previousRv, writtenRv),
       logger: ctx.logger,
     };
     this.#jobs.addEventHandler({
-      onAdd: (job) => this.#queue.add(keyOf(job)),
+      onAdd: (job) => this.#queue.add(objectKey(job)),
       onUpdate: (old, cur) => this.#jobUpdated(old, cur),
       onDelete: (job) => {
-        this.#queue.add(keyOf(job));
+        this.#queue.add(objectKey(job));
         this.#orphanTrackedPods(job);
       },
     });
@@ -96,7 +95,7 @@ export class JobController implements Controller {
   }
 
   #batched(job: Job): void {
-    this.#queue.addAfter(keyOf(job), SYNC_BATCH_MS);
+    this.#queue.addAfter(objectKey(job), SYNC_BATCH_MS);
   }
 
   /** Jobs whose selector matches an orphan pod (they may adopt it). */
@@ -109,12 +108,12 @@ export class JobController implements Controller {
 
   #jobUpdated(old: Job, cur: Job): void {
     if (old.metadata?.generation === cur.metadata?.generation) this.#batched(cur);
-    else this.#queue.add(keyOf(cur));
+    else this.#queue.add(objectKey(cur));
     // A finished Job's pods should have lost their finalizers already; this is the backstop.
     if (isJobFinished(cur)) this.#orphanTrackedPods(cur);
     const ads = cur.spec?.activeDeadlineSeconds;
     if (cur.status?.startTime && ads !== undefined && ads !== null && ads !== old.spec?.activeDeadlineSeconds) {
-      this.#queue.addAfter(keyOf(cur), Date.parse(cur.status.startTime) + ads * 1000 - this.#ctx.clock.now());
+      this.#queue.addAfter(objectKey(cur), Date.parse(cur.status.startTime) + ads * 1000 - this.#ctx.clock.now());
     }
   }
 
@@ -132,7 +131,7 @@ export class JobController implements Controller {
         if (hasTrackingFinalizer(pod)) this.#orphans.add(podKey(pod));
         return;
       }
-      this.#expectations.creationObserved(keyOf(job));
+      this.#expectations.creationObserved(objectKey(job));
       return this.#batched(job);
     }
     if (hasTrackingFinalizer(pod)) this.#orphans.add(podKey(pod));
@@ -148,14 +147,14 @@ export class JobController implements Controller {
     if (refChanged && controllerOf(old)) {
       const oldJob = this.#jobOf(old);
       if (oldJob) {
-        if (finalizerGone) this.#finalizers.observed(keyOf(oldJob), uid);
+        if (finalizerGone) this.#finalizers.observed(objectKey(oldJob), uid);
         this.#batched(oldJob);
       }
     }
     if (controllerOf(cur)) {
       const job = this.#jobOf(cur);
       if (!job) return;
-      if (finalizerGone) this.#finalizers.observed(keyOf(job), uid);
+      if (finalizerGone) this.#finalizers.observed(objectKey(job), uid);
       return this.#batched(job);
     }
     if (hasTrackingFinalizer(cur)) this.#orphans.add(podKey(cur));
@@ -172,7 +171,7 @@ export class JobController implements Controller {
       if (tracked && !final) this.#orphans.add(podKey(pod));
       return;
     }
-    const key = keyOf(job);
+    const key = objectKey(job);
     this.#expectations.deletionObserved(key, podKey(pod));
     if (final || !tracked) this.#finalizers.observed(key, pod.metadata?.uid ?? '');
     this.#batched(job);
@@ -200,7 +199,7 @@ export class JobController implements Controller {
   /** The Job's pods after adopting matching orphans (which get the tracking finalizer) and releasing non-matching ones. */
   async #claimPods(job: Job): Promise<Pod[]> {
     const sel = labelSelectorFromSpec(job.spec?.selector);
-    if (!sel.ok) throw new Error(`job ${keyOf(job)}: invalid selector: ${sel.error}`);
+    if (!sel.ok) throw new Error(`job ${objectKey(job)}: invalid selector: ${sel.error}`);
     const uid = job.metadata?.uid;
     const candidates = this.#pods.store.listByNamespace(job.metadata?.namespace ?? '');
     const owned = new Set(candidates.filter((p) => isControlledBy(p, uid)).map((p) => p.metadata?.uid));

@@ -35,7 +35,7 @@ function compacted(job: Job): Job {
 export async function writeStatus(d: JobDeps, ctx: SyncContext): Promise<void> {
   const before = ctx.job.metadata?.resourceVersion;
   const written = await d.jobs.updateStatus(compacted(ctx.job), { namespace: ctx.job.metadata?.namespace });
-  d.statusWritten(ctx.key, before);
+  d.statusWritten(ctx.key, before, written.metadata?.resourceVersion);
   ctx.job = withKind(written, resources.jobs);
   ctx.job.status ??= {};
 }

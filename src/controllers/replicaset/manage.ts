@@ -5,13 +5,13 @@
  * {@link BURST_REPLICAS} pods move per sync. Expectations are raised before the writes and
  * lowered for writes that failed or were never tried, so informer lag never doubles a create.
  */
-import { isNotFound, type ApiError } from '../../api/errors.js';
+import { hasStatusCause, isNotFound } from '../../api/errors.js';
 import type { Pod } from '../../api/generated/core/v1.js';
 import type { ResourceClient } from '../../client/resource.js';
 import type { EventSink } from '../controller.js';
 import type { Expectations } from '../util/expectations.js';
 import { newControllerRef, withKind } from '../util/owner.js';
-import { byDeletionCost, createPodFromTemplate, isPodActive, isPodReady, podKey } from '../util/pods.js';
+import { byDeletionCost, createPodFromTemplate, isPodActive, isPodReady, phaseRank, podKey } from '../util/pods.js';
 import { desiredReplicas, type ReplicaKind, type ReplicaOwner } from './kinds.js';
 
 /** Pods created or deleted per sync at most (upstream's burstReplicas). */
@@ -42,7 +42,6 @@ const deletionCost = (p: Pod): number => {
   const v = Number(p.metadata?.annotations?.[POD_DELETION_COST]);
   return Number.isInteger(v) ? v : 0;
 };
-const phaseRank = (p: Pod): number => ({ Pending: 0, Unknown: 1, Running: 2 } as Record<string, number>)[p.status?.phase ?? 'Pending'] ?? 0;
 
 /**
  * The `n` pods to delete (upstream getPodsToDelete with ActivePodsWithRanks): unscheduled,
@@ -88,7 +87,6 @@ export interface ManageResult {
   error?: Error;
 }
 
-const namespaceTerminating = (e: unknown): boolean => ((e as ApiError).status?.details?.causes ?? []).some((c) => c.reason === 'NamespaceTerminating');
 const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(JSON.stringify(e)));
 const message = (e: unknown): string => asError(e).message;
 
@@ -108,7 +106,7 @@ export async function manageReplicas(o: ManageOptions): Promise<ManageResult> {
         o.events.record(target, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata?.name ?? ''}`);
       } catch (e) {
         // Every create in a terminating namespace fails; nothing to report or retry.
-        if (namespaceTerminating(e)) return;
+        if (hasStatusCause(e, 'NamespaceTerminating')) return;
         o.events.record(target, 'Warning', 'FailedCreate', `Error creating: ${message(e)}`);
         throw e;
       }

@@ -32,7 +32,8 @@ export function isPodAvailable(p: Pod, minReadySeconds: number, now: number): bo
 /** `namespace/name`. */
 export const podKey = (p: Pod): string => `${p.metadata?.namespace ?? ''}/${p.metadata?.name ?? ''}`;
 
-const phaseRank = (p: Pod) => ({ Pending: 0, Unknown: 1, Running: 2 } as Record<string, number>)[p.status?.phase ?? 'Pending'] ?? 0;
+/** Pending < Unknown < Running: the order in which controllers give up pods. */
+export const phaseRank = (p: Pod): number => ({ Pending: 0, Unknown: 1, Running: 2 } as Record<string, number>)[p.status?.phase ?? 'Pending'] ?? 0;
 const restarts = (p: Pod) => Math.max(0, ...(p.status?.containerStatuses ?? []).map((c) => c.restartCount));
 const created = (p: Pod) => Date.parse(p.metadata?.creationTimestamp ?? '') || 0;
 

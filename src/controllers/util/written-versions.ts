@@ -7,9 +7,13 @@
 export class WrittenVersions {
   readonly #byKey = new Map<string, Set<string>>();
 
-  /** A write replaced the object under `key` that was at `previousRv`. */
-  wrote(key: string, previousRv: string | undefined): void {
-    if (previousRv === undefined || previousRv === '') return;
+  /**
+   * A write replaced the object under `key` that was at `previousRv` with `writtenRv`. A no-op
+   * write (the API server answers it with the unchanged object, same resourceVersion) replaced
+   * nothing and sends no watch event: recording it would make the cache look stale forever.
+   */
+  wrote(key: string, previousRv: string | undefined, writtenRv: string | undefined): void {
+    if (previousRv === undefined || previousRv === '' || writtenRv === previousRv) return;
     const set = this.#byKey.get(key) ?? new Set<string>();
     this.#byKey.set(key, set.add(previousRv));
   }

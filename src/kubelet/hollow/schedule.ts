@@ -44,12 +44,17 @@ export interface WorkOptions<K> {
   what: string;
 }
 
-/** Runs `workers` workers until the queue shuts down; resolves when they have all stopped. */
+/** Runs `workers` workers until the queue shuts down (items still queued are dropped); resolves when they have all stopped. */
 export async function work<K>(o: WorkOptions<K>): Promise<void> {
   const worker = async () => {
     for (;;) {
       const item = await o.queue.get();
       if (item === undefined) return;
+      // A shut-down queue still hands out what it holds: on shutdown, drop it instead of writing it.
+      if (o.queue.shuttingDown) {
+        o.queue.done(item);
+        return;
+      }
       try {
         await o.handle(item);
         o.queue.forget(item);
