@@ -23,7 +23,7 @@ export interface SchedulerOptions {
   schedulerName?: string;
   /** The Lease holder identity (default `<hostname>_<uuid>`). */
   identity?: string;
-  /** Bindings in flight at most (default 32). */
+  /** Bindings in flight at most (default 64). */
   maxBindingsInFlight?: number;
 }
 
