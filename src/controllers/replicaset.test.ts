@@ -8,7 +8,8 @@ import { resources } from '../client/resources.js';
 import { clientFor } from './controller.js';
 import { ReplicaController } from './replicaset.js';
 import { replicaSetKind, replicationControllerKind } from './replicaset/kinds.js';
-import { podsToDelete, slowStartBatch } from './replicaset/manage.js';
+import { podsToDelete } from './replicaset/manage.js';
+import { slowStartBatch } from './util/batch.js';
 import { deliver } from './replicaset/testing.js';
 import { newTestBench, type TestBench } from './testing.js';
 
@@ -90,7 +91,7 @@ test('slowStartBatch runs 1, 2, 4, … and stops after a failing batch', async (
   ];
   for (const c of cases) {
     let calls = 0;
-    const r = await slowStartBatch(c.count, 1, () => (calls++ === c.failAt ? Promise.reject(new Error('no')) : Promise.resolve()));
+    const r = await slowStartBatch(Array.from({ length: c.count }), () => (calls++ === c.failAt ? Promise.reject(new Error('no')) : Promise.resolve()));
     assert.equal(calls, c.calls);
     assert.equal(r.successes, c.successes);
     assert.equal(r.error !== undefined, c.failAt >= 0);

@@ -9,6 +9,7 @@ import type { Node, Pod } from '../../api/generated/core/v1.js';
 import { resources } from '../../client/resources.js';
 import { newControllerRef } from '../util/owner.js';
 import { createPodFromTemplate, isPodAvailable, isPodReady } from '../util/pods.js';
+import { slowStartBatch } from '../util/batch.js';
 import { byCreation, podsByNode, surgeCount, type DsDeps, type DsSync } from './context.js';
 import { REVISION_HASH_LABEL } from './history.js';
 import { daemonPodSpec, nodeShouldRunDaemonPod, targetNodeName } from './node-fit.js';
@@ -115,36 +116,26 @@ export async function syncNodes(d: DsDeps, s: DsSync, podNames: readonly string[
   const errors: unknown[] = [];
   const template = s.ds.spec?.template ?? {};
   const owner = newControllerRef(s.ds, resources.daemonsets);
-  let next = 0;
-  for (let batch = Math.min(1, toCreate.length); next < toCreate.length; batch = Math.min(batch * 2, toCreate.length - next)) {
-    const nodes = toCreate.slice(next, next + batch);
-    next += batch;
-    const before = errors.length;
-    await Promise.all(
-      nodes.map(async (node) => {
-        try {
-          const pod = await createPodFromTemplate({
-            pods: d.pods,
-            namespace: ns,
-            template,
-            owner,
-            generateName: `${s.ds.metadata?.name ?? ''}-`,
-            labels: { [REVISION_HASH_LABEL]: s.hash },
-            spec: daemonPodSpec(template.spec ?? { containers: [] }, node),
-          });
-          d.events.record(s.ds, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata?.name ?? ''}`);
-        } catch (e) {
-          d.creations.creationObserved(s.key);
-          d.events.record(s.ds, 'Warning', 'FailedCreate', `Error creating: ${message(e)}`);
-          errors.push(e);
-        }
-      }),
-    );
-    if (errors.length > before) {
-      for (let i = next; i < toCreate.length; i++) d.creations.creationObserved(s.key);
-      break;
+  const { successes, error } = await slowStartBatch(toCreate, async (node) => {
+    try {
+      const pod = await createPodFromTemplate({
+        pods: d.pods,
+        namespace: ns,
+        template,
+        owner,
+        generateName: `${s.ds.metadata?.name ?? ''}-`,
+        labels: { [REVISION_HASH_LABEL]: s.hash },
+        spec: daemonPodSpec(template.spec ?? { containers: [] }, node),
+      });
+      d.events.record(s.ds, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata?.name ?? ''}`);
+    } catch (e) {
+      d.events.record(s.ds, 'Warning', 'FailedCreate', `Error creating: ${message(e)}`);
+      throw e;
     }
-  }
+  });
+  // Pods that failed or were never tried will not show up in the informer: stop waiting for them.
+  for (let i = successes; i < toCreate.length; i++) d.creations.creationObserved(s.key);
+  if (error !== undefined) errors.push(error);
   await Promise.all(
     toDelete.map(async (name) => {
       try {

@@ -10,6 +10,7 @@ import type { Pod } from '../../api/generated/core/v1.js';
 import { resources } from '../../client/resources.js';
 import { newControllerRef } from '../util/owner.js';
 import { createPodFromTemplate, isPodReady, podKey } from '../util/pods.js';
+import { slowStartBatch } from '../util/batch.js';
 import type { JobDeps, SyncContext } from './context.js';
 import { firstPendingIndexes, templateForIndex } from './indexed.js';
 import { activePodsForRemoval, creationBackoffRemaining, removeFinalizerPatch, TRACKING_FINALIZER } from './pods.js';
@@ -85,35 +86,20 @@ async function createPods(d: JobDeps, ctx: SyncContext, count: number, indexes: 
   const meta = (base.metadata ??= {});
   if (!(meta.finalizers ?? []).includes(TRACKING_FINALIZER)) meta.finalizers = [...(meta.finalizers ?? []), TRACKING_FINALIZER];
   const owner = newControllerRef(job, resources.jobs);
-  let created = 0;
-  let error: unknown;
-  let next = 0;
-  for (let batch = Math.min(1, count); next < count; batch = Math.min(batch * 2, count - next)) {
-    const slots = Array.from({ length: batch }, (_, i) => indexes?.[next + i]);
-    next += batch;
-    let failedInBatch = false;
-    await Promise.all(
-      slots.map(async (ix) => {
-        const template = ix === undefined ? base : templateForIndex(base, name, ix);
-        try {
-          const pod = await createPodFromTemplate({ pods: d.pods, namespace, template, owner, generateName: ix === undefined ? `${name}-` : `${name}-${ix}-` });
-          created++;
-          d.events.record(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata?.name ?? ''}`);
-        } catch (e) {
-          d.expectations.creationObserved(ctx.key);
-          d.events.record(job, 'Warning', 'FailedCreate', `Error creating: ${message(e)}`);
-          error ??= e;
-          failedInBatch = true;
-        }
-      }),
-    );
-    if (failedInBatch) {
-      // The rest would likely fail the same way; they are retried on a later sync.
-      for (let i = next; i < count; i++) d.expectations.creationObserved(ctx.key);
-      break;
+  const slots = Array.from({ length: count }, (_, i) => indexes?.[i]);
+  const { successes, error } = await slowStartBatch(slots, async (ix) => {
+    const template = ix === undefined ? base : templateForIndex(base, name, ix);
+    try {
+      const pod = await createPodFromTemplate({ pods: d.pods, namespace, template, owner, generateName: ix === undefined ? `${name}-` : `${name}-${ix}-` });
+      d.events.record(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata?.name ?? ''}`);
+    } catch (e) {
+      d.events.record(job, 'Warning', 'FailedCreate', `Error creating: ${message(e)}`);
+      throw e;
     }
-  }
-  return { created, error };
+  });
+  // Pods that failed or were never tried (the rest would likely fail the same way; a later sync retries) will not show up.
+  for (let i = successes; i < count; i++) d.expectations.creationObserved(ctx.key);
+  return { created: successes, error };
 }
 
 /** Brings the active pods to what the Job wants; returns the new active count and the first API error (after acting on the rest). */

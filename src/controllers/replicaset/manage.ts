@@ -12,6 +12,7 @@ import type { EventSink } from '../controller.js';
 import type { Expectations } from '../util/expectations.js';
 import { newControllerRef, withKind } from '../util/owner.js';
 import { byDeletionCost, createPodFromTemplate, isPodActive, isPodReady, phaseRank, podKey } from '../util/pods.js';
+import { slowStartBatch } from '../util/batch.js';
 import { desiredReplicas, type ReplicaKind, type ReplicaOwner } from './kinds.js';
 
 /** Pods created or deleted per sync at most (upstream's burstReplicas). */
@@ -20,23 +21,6 @@ export const BURST_REPLICAS = 500;
 export const SLOW_START_INITIAL_BATCH = 1;
 /** The annotation that ranks pods for scale-down (lower goes first). */
 export const POD_DELETION_COST = 'controller.kubernetes.io/pod-deletion-cost';
-
-/**
- * Calls `fn` `count` times in batches of `initial`, 2×, 4×, … run concurrently; stops after the
- * first batch with a failure. Returns how many calls succeeded and the first error.
- */
-export async function slowStartBatch(count: number, initial: number, fn: () => Promise<void>): Promise<{ successes: number; error?: unknown }> {
-  let remaining = count;
-  let successes = 0;
-  for (let batch = Math.min(remaining, initial); batch > 0; batch = Math.min(2 * batch, remaining)) {
-    const results = await Promise.allSettled(Array.from({ length: batch }, () => fn()));
-    successes += results.filter((r) => r.status === 'fulfilled').length;
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) return { successes, error: failed.reason };
-    remaining -= batch;
-  }
-  return { successes };
-}
 
 const deletionCost = (p: Pod): number => {
   const v = Number(p.metadata?.annotations?.[POD_DELETION_COST]);
@@ -100,7 +84,7 @@ export async function manageReplicas(o: ManageOptions): Promise<ManageResult> {
     o.expectations.expectCreations(o.key, n);
     const template = o.owner.spec?.template ?? {};
     const ref = newControllerRef(o.owner, o.kind.resource);
-    const { successes, error } = await slowStartBatch(n, SLOW_START_INITIAL_BATCH, async () => {
+    const { successes, error } = await slowStartBatch(Array.from({ length: n }), async () => {
       try {
         const pod = await createPodFromTemplate({ pods: o.client, namespace: ns, template, owner: ref, generateName: `${o.owner.metadata?.name ?? ''}-` });
         o.events.record(target, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata?.name ?? ''}`);
@@ -110,7 +94,7 @@ export async function manageReplicas(o: ManageOptions): Promise<ManageResult> {
         o.events.record(target, 'Warning', 'FailedCreate', `Error creating: ${message(e)}`);
         throw e;
       }
-    });
+    }, SLOW_START_INITIAL_BATCH);
     // Pods that failed or were never tried will not show up in the informer: stop waiting for them.
     for (let i = successes; i < n; i++) o.expectations.creationObserved(o.key);
     return { diff, error: error === undefined ? undefined : asError(error) };
