@@ -109,11 +109,6 @@ export class DeploymentController implements Controller {
     if (d && !isRollingUpdate(d)) this.#enqueue(d);
   }
 
-  async #canAdopt(d: Deployment): Promise<boolean> {
-    const fresh = await this.#dClient.get(d.metadata?.name ?? '', { namespace: d.metadata?.namespace });
-    return fresh.metadata?.uid === d.metadata?.uid && !fresh.metadata?.deletionTimestamp;
-  }
-
   #deps(key: string): SyncDeps {
     return { rsClient: this.#rsClient, dClient: this.#dClient, events: this.#events, clock: this.ctx.clock, logger: this.ctx.logger, requeueAfter: (ms) => this.queue.addAfter(key, ms) };
   }
@@ -149,7 +144,7 @@ export class DeploymentController implements Controller {
       selector: sel.value,
       candidates: this.#replicaSets.store.listByNamespace(d.metadata?.namespace ?? ''),
       client: this.#rsClient,
-      canAdopt: () => this.#canAdopt(d),
+      ownerClient: this.#dClient,
     });
     const s = new DeploymentSync(this.#deps(key), d, rsList);
     if (d.metadata?.deletionTimestamp) {

@@ -147,16 +147,6 @@ export class ReplicaController implements Controller {
     this.#enqueue(o);
   }
 
-  /** Re-reads the owner from the API before the first adoption: a deleted or replaced owner adopts nothing. */
-  async #canAdopt(o: ReplicaOwner): Promise<boolean> {
-    const fresh = await this.#ownerClient.get(o.metadata?.name ?? '', { namespace: o.metadata?.namespace });
-    if (fresh.metadata?.uid !== o.metadata?.uid) {
-      this.#log.info(`${this.kind.name}: original owner is gone`, { owner: objectKey(o), uid: fresh.metadata?.uid ?? '' });
-      return false;
-    }
-    return !fresh.metadata?.deletionTimestamp;
-  }
-
   /** Syncs one owner (`namespace/name`); throws to retry with backoff. */
   async reconcile(key: string): Promise<void> {
     const owner = this.#owners.store.get(key);
@@ -178,7 +168,7 @@ export class ReplicaController implements Controller {
       selector: selector.value,
       candidates: nsPods.filter(isPodActive),
       client: this.#podClient,
-      canAdopt: () => this.#canAdopt(owner),
+      ownerClient: this.#ownerClient,
     });
     let manage: ManageResult | undefined;
     // Pods that the selector would not claim back would be created again on every sync (the API

@@ -166,11 +166,7 @@ export class DaemonSetController implements Controller {
     }
     // Being deleted: its revisions may be gone or orphaned already, so status could not be trusted.
     if (ds.metadata?.deletionTimestamp) return;
-    const canAdopt = async () => {
-      const fresh = await d.daemonSets.get(name, { namespace });
-      return fresh.metadata?.uid === ds.metadata?.uid && !fresh.metadata?.deletionTimestamp;
-    };
-    const pods = await claimObjects({ owner: ds, ownerResource: resources.daemonsets, selector: sel.value, candidates: this.#pods.store.listByNamespace(namespace), client: d.pods, canAdopt });
+    const pods = await claimObjects({ owner: ds, ownerResource: resources.daemonsets, selector: sel.value, candidates: this.#pods.store.listByNamespace(namespace), client: d.pods, ownerClient: d.daemonSets });
     const { cur, old } = await constructHistory(d, ds, this.#revisions.store.listByNamespace(namespace), pods);
     const s: DsSync = { key, ds, nodes: this.#nodes.store.list(), pods, hash: cur.metadata?.labels?.[REVISION_HASH_LABEL] ?? '' };
     const satisfied = () => d.creations.satisfied(key) && d.deletions.satisfied(key);

@@ -53,11 +53,7 @@ export async function constructHistory(d: DsDeps, ds: DaemonSet, candidates: rea
   const sel = labelSelectorFromSpec(ds.spec?.selector);
   if (!sel.ok) throw new Error(`daemonset ${ds.metadata?.name ?? ''}: invalid selector: ${sel.error}`);
   const ns = ds.metadata?.namespace;
-  const canAdopt = async () => {
-    const fresh = await d.daemonSets.get(ds.metadata?.name ?? '', { namespace: ns });
-    return fresh.metadata?.uid === ds.metadata?.uid && !fresh.metadata?.deletionTimestamp;
-  };
-  const owned = await claimObjects({ owner: ds, ownerResource: resources.daemonsets, selector: sel.value, candidates, client: d.revisions, canAdopt });
+  const owned = await claimObjects({ owner: ds, ownerResource: resources.daemonsets, selector: sel.value, candidates, client: d.revisions, ownerClient: d.daemonSets });
   const current: ControllerRevision[] = [];
   const old: ControllerRevision[] = [];
   for (let rev of owned) {

@@ -209,10 +209,7 @@ export class JobController implements Controller {
       selector: sel.value,
       candidates,
       client: this.#podClient,
-      canAdopt: async () => {
-        const fresh = await this.#jobClient.get(job.metadata?.name ?? '', { namespace: job.metadata?.namespace });
-        return fresh.metadata?.uid === uid && !fresh.metadata?.deletionTimestamp;
-      },
+      ownerClient: this.#jobClient,
     });
     const out: Pod[] = [];
     for (const p of claimed) {

@@ -38,8 +38,11 @@ export interface ClaimOptions<T extends KubeObject> {
   candidates: readonly T[];
   /** Where to patch adopted / released objects. */
   client: ResourceClient<T>;
-  /** Checked (against a fresh read, typically) before the first adoption: an owner being deleted adopts nothing. */
-  canAdopt?: () => Promise<boolean>;
+  /**
+   * The owner's resource client: before the first adoption the owner is read afresh, and one
+   * deleted, being deleted or replaced (another uid) adopts nothing (a stale cache must not adopt).
+   */
+  ownerClient?: ResourceClient<KubeObject>;
   /** Objects that should not be adopted even when they match (e.g. terminating pods). */
   adoptable?: (obj: T) => boolean;
 }
@@ -70,13 +73,18 @@ export async function claimObjects<T extends KubeObject>(o: ClaimOptions<T>): Pr
     }
     if (!matches || o.owner.metadata?.deletionTimestamp || obj.metadata?.deletionTimestamp) continue;
     if (o.adoptable && !o.adoptable(obj)) continue;
-    adoptAllowed ??= o.canAdopt ? await o.canAdopt() : true;
+    adoptAllowed ??= o.ownerClient ? await isCurrent(o.ownerClient, o.owner) : true;
     if (!adoptAllowed) continue;
     const refs = [...((obj.metadata?.ownerReferences ?? [])), newControllerRef(o.owner, o.ownerResource)];
     const adopted = await patchIgnoringGone(o.client, name, { metadata: { uid: obj.metadata?.uid, ownerReferences: refs } }, obj.metadata?.namespace);
     if (adopted) claimed.push(adopted);
   }
   return claimed;
+}
+
+async function isCurrent(client: ResourceClient<KubeObject>, owner: KubeObject): Promise<boolean> {
+  const fresh = await client.get(owner.metadata?.name ?? '', { namespace: owner.metadata?.namespace });
+  return fresh.metadata?.uid === owner.metadata?.uid && !fresh.metadata?.deletionTimestamp;
 }
 
 async function patchIgnoringGone<T extends KubeObject>(client: ResourceClient<T>, name: string, patch: unknown, namespace: string | undefined): Promise<T | undefined> {
