@@ -6,7 +6,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../util/log.js';
-import type { Clock } from './clock.js';
+import { realClock, sleep, type Clock } from './clock.js';
 import { LeaderElector } from './leader-election.js';
 import type { Transport } from './types.js';
 
@@ -30,6 +30,12 @@ export async function runLeading(o: LeadingOptions, work: (signal: AbortSignal) 
   if (!o.lease) return work(signal);
   const identity = o.identity ?? `${hostname()}_${randomUUID()}`;
   while (!signal.aborted) {
+    // Work that ends on its own while still leading must not keep the Lease from a standby: stop
+    // this term (releasing the Lease), wait a retry period, and campaign again.
+    const term = new AbortController();
+    const endTerm = () => term.abort();
+    signal.addEventListener('abort', endTerm, { once: true });
+    let ended = false;
     const elector = new LeaderElector({
       client: o.transport,
       namespace: 'kube-system',
@@ -42,10 +48,20 @@ export async function runLeading(o: LeadingOptions, work: (signal: AbortSignal) 
       retryPeriodMs: o.retryPeriodMs,
       onStartedLeading: async (leading) => {
         o.logger.info('became leader', { lease: `kube-system/${o.lease ?? ''}`, identity });
-        await work(leading);
+        try {
+          await work(leading);
+        } finally {
+          if (!leading.aborted) {
+            o.logger.error('work stopped while leading; giving up the lease', { lease: `kube-system/${o.lease ?? ''}`, identity });
+            ended = true;
+            term.abort();
+          }
+        }
       },
       onStoppedLeading: () => o.logger.info('stopped leading', { lease: `kube-system/${o.lease ?? ''}`, identity }),
     });
-    await elector.run(signal);
+    await elector.run(term.signal);
+    signal.removeEventListener('abort', endTerm);
+    if (ended) await sleep(o.clock ?? realClock, o.retryPeriodMs ?? 2_000, signal);
   }
 }
