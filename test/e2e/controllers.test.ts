@@ -97,8 +97,8 @@ test('the scheduler places a pod that names no node, and explains one that canno
 });
 
 test('an RC created over a matching standalone pod adopts it (kubernetes-101)', { skip }, async () => {
-  const web = readFileSync(join(REPO, '..', 'shared', 'examples', 'kubernetes-101', 'web-pod.yml'), 'utf8');
-  const rc = readFileSync(join(REPO, '..', 'shared', 'examples', 'kubernetes-101', 'web-rc.yml'), 'utf8');
+  const web = readFileSync(join(REPO, 'examples', 'kubernetes-101', 'web-pod.yml'), 'utf8');
+  const rc = readFileSync(join(REPO, 'examples', 'kubernetes-101', 'web-rc.yml'), 'utf8');
   ok(['create', '-f', '-'], web);
   await until('pod web Running', () => jsonpath(['get', 'pod', 'web'], '{.status.phase}') === 'Running');
   ok(['create', '-f', '-'], rc);
