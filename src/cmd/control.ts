@@ -1,5 +1,8 @@
 /** `k8ts scheduler`, `k8ts controller-manager` and `k8ts hollow-nodes`: flags only; behaviour lives below. */
+import { existsSync } from 'node:fs';
 import { loadKubeconfig } from '../client/config.js';
+import { selectControllers } from '../controllers/manager.js';
+import { allControllers } from '../controllers/registry.js';
 import { RestClient } from '../client/rest.js';
 import { runHollowNodes } from '../kubelet/hollow/hollow.js';
 import { runControllerManagerProcess, runSchedulerProcess } from '../server/control-loops.js';
@@ -27,6 +30,7 @@ const num = (v: string | undefined, flag: string): number | undefined => {
 
 function common(values: { kubeconfig?: string; 'kube-api-qps'?: string; 'kube-api-burst'?: string; 'leader-elect'?: string }) {
   if (!values.kubeconfig) throw new UsageError('--kubeconfig is required');
+  if (!existsSync(values.kubeconfig)) throw new UsageError(`--kubeconfig: no such file: ${values.kubeconfig}`);
   const le = values['leader-elect'];
   if (le !== undefined && le !== 'true' && le !== 'false') throw new UsageError(`--leader-elect: want true or false, got ${le}`);
   return { config: loadKubeconfig(values.kubeconfig), qps: num(values['kube-api-qps'], 'kube-api-qps'), burst: num(values['kube-api-burst'], 'kube-api-burst'), leaderElect: le !== 'false' };
@@ -59,12 +63,18 @@ ${clientHelp}
   --service-cluster-ip-range CIDR    the service CIDR (default 10.43.0.0/16)
   --node-monitor-grace-period SECONDS  a node silent this long is NotReady (default 40)`);
   }
+  const controllers = values.controllers?.split(',').filter(Boolean);
+  try {
+    selectControllers(allControllers, controllers);
+  } catch (e) {
+    throw new UsageError(`--controllers: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const grace = num(values['node-monitor-grace-period']?.replace(/s$/, ''), 'node-monitor-grace-period');
   const mask = num(values['node-cidr-mask-size'], 'node-cidr-mask-size');
   await runControllerManagerProcess(
     {
       ...common(values),
-      controllers: values.controllers?.split(',').filter(Boolean),
+      controllers,
       settings: {
         ...(values['cluster-cidr'] ? { clusterCidr: values['cluster-cidr'] } : {}),
         ...(values['service-cluster-ip-range'] ? { serviceCidr: values['service-cluster-ip-range'] } : {}),
@@ -91,6 +101,7 @@ containers (as kwok does), to measure the control plane at scale.
   --cpu Q --memory Q --pods N   each node's capacity (default 4, 16Gi, 110)`);
   }
   if (!values.kubeconfig) throw new UsageError('--kubeconfig is required');
+  if (!existsSync(values.kubeconfig)) throw new UsageError(`--kubeconfig: no such file: ${values.kubeconfig}`);
   const count = num(values.count, 'count');
   if (!count) throw new UsageError('--count is required');
   const transport = new RestClient(loadKubeconfig(values.kubeconfig), { qps: 0, userAgent: 'k8ts-hollow-nodes' });

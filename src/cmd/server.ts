@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { runServer } from '../server/run.js';
 import { kubeletFlagHelp, kubeletFlags, kubeletOptions } from './kubelet.js';
 import { createLogger } from '../util/log.js';
-import { defaultDataDir, parse, shutdownSignal } from './flags.js';
+import { selectControllers } from '../controllers/manager.js';
+import { allControllers } from '../controllers/registry.js';
+import { defaultDataDir, parse, shutdownSignal, UsageError } from './flags.js';
 
 const common = `  --data-dir DIR                     state, PKI and kubeconfig (default ${defaultDataDir()})
   --etcd-servers URL[,URL...]        keep state in this etcd cluster instead of embedded SQLite
@@ -54,6 +56,12 @@ async function run(args: string[], usage: string, component: string): Promise<vo
   const withAgent = component === 'server' && !v['disable-agent'];
   if (withAgent && process.getuid?.() !== 0) log.warn('not root: running without the node agent (pods will not run here)');
   const agent = withAgent && process.getuid?.() === 0 ? kubeletOptions({ ...(v as Record<string, string>), 'data-dir': join(dataDir, 'agent') }, createLogger('kubelet')) : undefined;
+  const controllers = typeof v['controllers'] === 'string' ? v['controllers'].split(',').filter(Boolean) : undefined;
+  try {
+    selectControllers(allControllers, controllers);
+  } catch (e) {
+    throw new UsageError(`--controllers: ${e instanceof Error ? e.message : String(e)}`);
+  }
   await runServer(
     {
       dataDir,
@@ -65,7 +73,7 @@ async function run(args: string[], usage: string, component: string): Promise<vo
       advertiseAddress: values['advertise-address'],
       scheduler: component === 'server' && !v['disable-scheduler'],
       controllerManager: component === 'server' && !v['disable-controller-manager'],
-      controllers: typeof v['controllers'] === 'string' ? v['controllers'].split(',').filter(Boolean) : undefined,
+      controllers,
       controllerSettings: {
         ...(typeof v['cluster-cidr'] === 'string' ? { clusterCidr: v['cluster-cidr'] } : {}),
         ...(values['service-cluster-ip-range'] ? { serviceCidr: values['service-cluster-ip-range'] } : {}),
