@@ -1,22 +1,34 @@
 // The CronJob schedule and time-zone checks, worded as the libraries kube-apiserver uses word them:
 // robfig/cron v3's standard parser (5 fields or @descriptor) and Go's time.LoadLocation.
 
-interface Bounds {
+/** One schedule field's range and names (robfig's bounds). */
+export interface CronBounds {
   min: number;
   max: number;
   names?: Readonly<Record<string, number>>;
 }
+type Bounds = CronBounds;
 
 const MONTHS = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
 const DAYS = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
-const FIELDS: readonly Bounds[] = [
+/** minute, hour, day of month, month, day of week. */
+export const CRON_FIELDS: readonly Bounds[] = [
   { min: 0, max: 59 },
   { min: 0, max: 23 },
   { min: 1, max: 31 },
   { min: 1, max: 12, names: MONTHS },
   { min: 0, max: 6, names: DAYS },
 ];
-const DESCRIPTORS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
+/** The @descriptors robfig accepts, as the five-field schedules they stand for. */
+export const CRON_DESCRIPTORS: Readonly<Record<string, string>> = {
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+  '@monthly': '0 0 1 * *',
+  '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@hourly': '0 * * * *',
+};
 
 class CronError extends Error {}
 
@@ -89,7 +101,7 @@ export function cronScheduleError(schedule: string): string | undefined {
       spec = spec.slice(space).trim();
     }
     if (spec.startsWith('@')) {
-      if (DESCRIPTORS.has(spec)) return undefined;
+      if (Object.hasOwn(CRON_DESCRIPTORS, spec)) return undefined;
       if (spec.startsWith('@every ')) {
         const err = goDurationError(spec.slice('@every '.length));
         return err === undefined ? undefined : `failed to parse duration ${spec}: ${err}`;
@@ -99,7 +111,7 @@ export function cronScheduleError(schedule: string): string | undefined {
     const fields = spec.split(/\s+/).filter((f) => f.length > 0);
     if (fields.length !== 5) return `expected exactly 5 fields, found ${fields.length}: [${fields.join(' ')}]`;
     fields.forEach((f, i) => {
-      const b = FIELDS[i];
+      const b = CRON_FIELDS[i];
       if (!b) return;
       for (const expr of f.split(',').filter((e) => e.length > 0)) checkRange(expr, b);
     });

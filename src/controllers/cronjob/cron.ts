@@ -5,7 +5,7 @@
  * `@every <duration>`; a `TZ=` / `CRON_TZ=` prefix. `next` walks months, days, hours, minutes in the
  * schedule's zone the way robfig does, so DST gaps skip and DST overlaps repeat as upstream.
  */
-import { cronScheduleError } from '../../api/validation/batch-cron.js';
+import { CRON_DESCRIPTORS, CRON_FIELDS, cronScheduleError, type CronBounds as Bounds } from '../../api/validation/batch-cron.js';
 import { Zone, type WallTime } from './zone.js';
 
 /** A parsed schedule. */
@@ -23,30 +23,6 @@ interface Field {
   star: boolean;
 }
 
-interface Bounds {
-  min: number;
-  max: number;
-  names?: Readonly<Record<string, number>>;
-}
-
-const MONTHS = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
-const DAYS = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
-const BOUNDS: readonly Bounds[] = [
-  { min: 0, max: 59 },
-  { min: 0, max: 23 },
-  { min: 1, max: 31 },
-  { min: 1, max: 12, names: MONTHS },
-  { min: 0, max: 6, names: DAYS },
-];
-const DESCRIPTORS: Readonly<Record<string, string>> = {
-  '@yearly': '0 0 1 1 *',
-  '@annually': '0 0 1 1 *',
-  '@monthly': '0 0 1 * *',
-  '@weekly': '0 0 * * 0',
-  '@daily': '0 0 * * *',
-  '@midnight': '0 0 * * *',
-  '@hourly': '0 * * * *',
-};
 
 const valueOf = (s: string, b: Bounds): number => (b.names ? b.names[s.toLowerCase()] : undefined) ?? Number.parseInt(s, 10);
 
@@ -187,8 +163,8 @@ export function parseCron(spec: string, defaultZone: Zone = Zone.UTC): CronParse
     const ms = parseGoDuration(rest.slice('@every '.length).trim());
     return { ok: true, value: new EverySchedule(Math.max(1000, Math.floor(ms / 1000) * 1000)) };
   }
-  const text = DESCRIPTORS[rest] ?? rest;
+  const text = CRON_DESCRIPTORS[rest] ?? rest;
   const parts = text.split(/\s+/).filter((f) => f !== '');
-  const field = (i: number): Field => parseField(parts[i] ?? '*', BOUNDS[i] ?? { min: 0, max: 0 });
+  const field = (i: number): Field => parseField(parts[i] ?? '*', CRON_FIELDS[i] ?? { min: 0, max: 0 });
   return { ok: true, value: new SpecSchedule({ minute: field(0), hour: field(1), dom: field(2), month: field(3), dow: field(4) }, zone) };
 }
