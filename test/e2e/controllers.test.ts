@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { freePort } from '../../src/storage/etcd/process.js';
-import { kubectl, REPO, startServer, type Cluster } from './harness.js';
+import { kubectl, REPO, startServer, type Cluster, until as waitUntil } from './harness.js';
 
 const missing = ['/usr/bin/containerd', '/usr/sbin/runc', '/usr/lib/cni/bridge', '/usr/bin/docker-registry'].filter((p) => !existsSync(p));
 const skip = process.getuid?.() !== 0 ? 'needs root' : missing.length ? `missing ${missing.join(', ')}` : false;
@@ -42,22 +42,7 @@ async function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals
 
 const tail = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(-25).join('\n') : '');
 
-async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : JSON.stringify(last)}` : ''}\n--- server\n${tail(c.log)}\n--- controller-manager\n${tail(cmLog())}`);
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+const until = <T>(what: string, fn: () => T | undefined | false, timeoutMs = 120_000): Promise<T> => waitUntil(what, fn, { timeoutMs, context: () => `--- server\n${tail(c.log)}\n--- controller-manager\n${tail(cmLog())}`, intervalMs: 500 });
 
 const k = (args: string[], input?: string) => kubectl(c, args, input !== undefined ? { input, timeoutMs: 180_000 } : { timeoutMs: 180_000 });
 const ok = (args: string[], input?: string) => {

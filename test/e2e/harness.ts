@@ -130,3 +130,24 @@ export async function raw(c: Cluster, method: string, path: string, body?: Buffe
     req.end();
   });
 }
+
+/**
+ * Polls `fn` until it returns something other than undefined/false (errors count as not yet), or
+ * throws after `timeoutMs` with the last error and `context()` (e.g. the tail of a log).
+ */
+export async function until<T>(what: string, fn: () => T | undefined | false, o: { timeoutMs: number; intervalMs?: number; context?: () => string }): Promise<T> {
+  const deadline = Date.now() + o.timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = fn();
+      if (v !== undefined && v !== false) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : JSON.stringify(last)}` : ''}\n${o.context?.() ?? ''}`);
+    }
+    await new Promise((r) => setTimeout(r, o.intervalMs ?? 300));
+  }
+}

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { freePort } from '../../src/storage/etcd/process.js';
-import { hasPythonClient, kubectl, kubectlPath, python, startServer, type Cluster } from './harness.js';
+import { hasPythonClient, kubectl, kubectlPath, python, startServer, type Cluster, until as waitUntil } from './harness.js';
 
 const missing = ['/usr/bin/containerd', '/usr/sbin/runc', '/usr/lib/cni/bridge', '/usr/bin/docker-registry'].filter((p) => !existsSync(p));
 const skip = process.getuid?.() !== 0 ? 'needs root' : missing.length ? `missing ${missing.join(', ')}` : false;
@@ -25,20 +25,7 @@ let c: Cluster;
 let kubeletPort = 0;
 let dir = '';
 
-async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last instanceof Error ? last.message : JSON.stringify(last))}` : ''}\n${readFileSync(c.log, 'utf8').split('\n').slice(-30).join('\n')}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+const until = <T>(what: string, fn: () => T | undefined | false, timeoutMs = 90_000): Promise<T> => waitUntil(what, fn, { timeoutMs, context: () => readFileSync(c.log, 'utf8').split('\n').slice(-30).join('\n') });
 
 const k = (args: string[], input?: string) => kubectl(c, args, input !== undefined ? { input } : {});
 const ok = (args: string[], input?: string) => {
