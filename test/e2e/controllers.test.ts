@@ -4,8 +4,9 @@
  * process (`k8ts controller-manager --kubeconfig`), so a test can kill it mid-rollout. Pods are
  * scheduled, an RC adopts a matching standalone pod (kubernetes-101), a Deployment rolls out, rolls
  * back and survives a controller-manager SIGKILL without extra replicas, a Job completes, a
- * DaemonSet runs one pod per node, deleting a Deployment takes its ReplicaSets and pods with it,
- * and a deleted namespace is emptied and goes.
+ * DaemonSet runs one pod per node (and `kubectl top` reports it from the kubelet's stats),
+ * deleting a Deployment takes its ReplicaSets and pods with it, and a deleted namespace is
+ * emptied and goes.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -135,6 +136,9 @@ test('a Job runs to completion and a DaemonSet runs one pod on the node', { skip
   ok(['create', '-f', '-'], JSON.stringify({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent' }, spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'a', image: 'busybox', command: ['sleep', '3600'] }] } } } }));
   await until('daemon pod ready', () => jsonpath(['get', 'ds', 'agent'], '{.status.numberReady}') === '1');
   assert.equal(jsonpath(['get', 'pods', '-l', 'app=agent'], '{.items[0].spec.nodeName}'), nodeName);
+  // metrics.k8s.io from the kubelet's stats: what kubectl top and the HPA read.
+  await until('kubectl top to list the daemon pod', () => /^agent-\S+\s+\d+m\s+\d+Mi/m.test(k(['top', 'pods', '-l', 'app=agent']).stdout));
+  assert.match(ok(['top', 'nodes']), new RegExp(`^${nodeName}\\s+\\d+m\\s+\\d+%\\s+\\d+Mi`, 'm'));
   ok(['delete', 'ds', 'agent']);
   ok(['delete', 'job', 'pi']);
 });
