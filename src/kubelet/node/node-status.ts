@@ -11,6 +11,7 @@ import { microTime, rfc3339 } from '../../api/time.js';
 import { ResourceClient } from '../../client/resource.js';
 import type { Transport } from '../../client/types.js';
 import type { Logger } from '../../util/log.js';
+import { sleep } from '../../util/sleep.js';
 import { goArch, machineAllocatable, machineCapacity, machineInfo } from './machine.js';
 
 const nodes = { group: '', version: 'v1', resource: 'nodes', namespaced: false, kind: 'Node' } as const;
@@ -126,7 +127,7 @@ export class NodeStatusReporter {
   async awaitPodCIDR(waitMs: number, signal?: AbortSignal): Promise<string | undefined> {
     const deadline = Date.now() + waitMs;
     while (!this.podCIDR && !signal?.aborted && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200, signal);
       const node = await this.#nodes.get(this.#o.nodeName, { signal }).catch(() => undefined);
       this.podCIDR = node?.spec?.podCIDR;
     }
