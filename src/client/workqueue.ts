@@ -7,6 +7,7 @@ import { realClock, type Clock } from './clock.js';
 import { defaultControllerRateLimiter, type RateLimiter } from './workqueue/rate-limiters.js';
 
 export * from './workqueue/rate-limiters.js';
+export * from './workqueue/workers.js';
 
 /** Options of a {@link WorkQueue}. */
 export interface WorkQueueOptions<K> {

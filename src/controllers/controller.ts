@@ -12,7 +12,7 @@ import type { ResourceDescriptor } from '../client/paths.js';
 import { ResourceClient } from '../client/resource.js';
 import type { SharedInformers } from '../client/shared-informers.js';
 import type { KubeObject, Transport } from '../client/types.js';
-import type { WorkQueue } from '../client/workqueue.js';
+import { runQueueWorkers, type WorkQueue } from '../client/workqueue.js';
 import type { Logger } from '../util/log.js';
 
 /** Where a controller records Events; objects must carry kind and apiVersion (see util/owner.ts withKind). */
@@ -105,34 +105,21 @@ export async function runWorkers<K>(o: RunWorkersOptions<K>): Promise<void> {
   signal.addEventListener('abort', onAbort, { once: true });
   try {
     for (const w of o.waitFor ?? []) if (!(await w.waitForSync(signal))) return;
-    const worker = async () => {
-      for (;;) {
-        const key = await queue.get();
-        if (key === undefined) return;
-        // A shut-down queue still hands out what it holds; after the abort (shutdown, or the
-        // Lease lost to another manager) nothing new may start, or two leaders would write.
-        if (signal.aborted) {
-          queue.done(key);
-          return;
-        }
-        try {
-          await o.reconcile(key);
-          queue.forget(key);
-        } catch (e) {
-          // Creating in a namespace being deleted cannot succeed, and the namespace takes the owner with it.
-          if (hasStatusCause(e, 'NamespaceTerminating')) queue.forget(key);
-          else if (!signal.aborted) {
-            const fields = { key: String(key), error: e instanceof Error ? e.message : String(e) };
-            if (isConflict(e)) o.logger.info(`${o.name}: conflict; retrying`, fields);
-            else o.logger.warn(`${o.name}: reconcile failed; retrying`, fields);
-            queue.addRateLimited(key);
-          }
-        } finally {
-          queue.done(key);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, o.workers) }, worker));
+    // The abort shuts the queue down (above): after it (shutdown, or the Lease lost to another
+    // manager) nothing new may start, or two leaders would write.
+    await runQueueWorkers({
+      queue,
+      workers: o.workers,
+      handle: (key) => o.reconcile(key),
+      failed: (key, e) => {
+        // Creating in a namespace being deleted cannot succeed, and the namespace takes the owner with it.
+        if (hasStatusCause(e, 'NamespaceTerminating')) return false;
+        const fields = { key: String(key), error: e instanceof Error ? e.message : String(e) };
+        if (isConflict(e)) o.logger.info(`${o.name}: conflict; retrying`, fields);
+        else o.logger.warn(`${o.name}: reconcile failed; retrying`, fields);
+        return true;
+      },
+    });
   } finally {
     signal.removeEventListener('abort', onAbort);
     queue.shutDown();

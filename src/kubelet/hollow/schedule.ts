@@ -5,7 +5,7 @@
  * bounds the writes in flight).
  */
 import { sleep, type Clock } from '../../client/clock.js';
-import type { WorkQueue } from '../../client/workqueue.js';
+import { runQueueWorkers, type WorkQueue } from '../../client/workqueue.js';
 import type { Logger } from '../../util/log.js';
 
 /** Options of {@link spread}. */
@@ -44,31 +44,17 @@ export interface WorkOptions<K> {
   what: string;
 }
 
-/** Runs `workers` workers until the queue shuts down (items still queued are dropped); resolves when they have all stopped. */
-export async function work<K>(o: WorkOptions<K>): Promise<void> {
-  const worker = async () => {
-    for (;;) {
-      const item = await o.queue.get();
-      if (item === undefined) return;
-      // A shut-down queue still hands out what it holds: on shutdown, drop it instead of writing it.
-      if (o.queue.shuttingDown) {
-        o.queue.done(item);
-        return;
-      }
-      try {
-        await o.handle(item);
-        o.queue.forget(item);
-      } catch (e) {
-        if (!o.queue.shuttingDown) {
-          o.logger.warn(`${o.what} failed; retrying`, { item: String(item), error: e instanceof Error ? e.message : String(e) });
-          o.queue.addRateLimited(item);
-        }
-      } finally {
-        o.queue.done(item);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: o.workers }, worker));
+/** The client's queue workers, every failure logged and retried; items still queued at shutdown are dropped. */
+export function work<K>(o: WorkOptions<K>): Promise<void> {
+  return runQueueWorkers({
+    queue: o.queue,
+    workers: o.workers,
+    handle: o.handle,
+    failed: (item, e) => {
+      o.logger.warn(`${o.what} failed; retrying`, { item: String(item), error: e instanceof Error ? e.message : String(e) });
+      return true;
+    },
+  });
 }
 
 /** Runs `fn` over `items` with at most `concurrency` at once; resolves when all have finished. */
