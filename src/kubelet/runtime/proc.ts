@@ -3,34 +3,10 @@
  * exact command line, wait for a pid to go away, pick a free loopback port, read the mount table.
  * Processes are always matched on paths unique to one instance, never on a bare program name.
  */
-import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-/** Result of {@link run}: a non-zero exit is a value, not an exception. */
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a program (no shell) with a bounded time, optionally feeding stdin. */
-export function run(file: string, args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const child = execFile(file, args, { timeout: opts.timeoutMs ?? 30_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr: stderr || (err && code === -1 ? err.message : '') });
-    });
-    if (opts.input !== undefined) child.stdin?.end(opts.input);
-  });
-}
-
-/** Like {@link run} but throws with the program's stderr when it exits non-zero. */
-export async function runOk(file: string, args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<string> {
-  const r = await run(file, args, opts);
-  if (r.code !== 0) throw new Error(`${file} ${args.join(' ')}: exit ${r.code}: ${r.stderr.trim()}`);
-  return r.stdout;
-}
+export { run, runOk, type RunResult } from '../../util/exec.js';
 
 /** The argv of a live process, or undefined when it is gone (or a zombie: its cmdline is empty). */
 export function cmdline(pid: number): string[] | undefined {
