@@ -1,10 +1,10 @@
 /**
  * What kube-apiserver creates for itself at start: the namespaces default, kube-system,
  * kube-public and kube-node-lease, the built-in PriorityClasses system-node-critical and
- * system-cluster-critical, and the `kubernetes` Service in default with its Endpoints pointing at
- * the API server.
+ * system-cluster-critical, and the `kubernetes` Service in default with its Endpoints and its
+ * EndpointSlice (what the proxy reads) pointing at the API server.
  */
-import { isAlreadyExists } from '../api/errors.js';
+import { isAlreadyExists, isNotFound } from '../api/errors.js';
 import type { Logger } from '../util/log.js';
 import type { Registry } from './registry.js';
 import type { RestHandler } from './rest/handler.js';
@@ -74,5 +74,43 @@ export async function bootstrap(registry: Registry, rest: RestHandler, o: Bootst
     await ensure('endpoints/kubernetes', () => endpoints.create('default', { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'kubernetes', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } }, ...want }));
   } else if (JSON.stringify(current['subsets']) !== JSON.stringify(want.subsets)) {
     await endpoints.guaranteedUpdate('default', 'kubernetes', {}, (cur) => ({ ...cur, ...want }));
+  }
+  await ensureKubernetesSlice(registry, rest, o, ensure);
+}
+
+/** Where the `kubernetes` EndpointSlice lives, and what makes it the Service's. */
+export const KUBERNETES_SLICE = { namespace: 'default', name: 'kubernetes', labels: { 'kubernetes.io/service-name': 'kubernetes' } };
+
+/**
+ * The `kubernetes` EndpointSlice, as kube-apiserver's endpoint reconciler writes it: named after
+ * the Service, labelled only with its name (no managed-by label, so the EndpointSlice controller,
+ * which also skips Services without a selector, leaves it alone), no owner (the garbage collector
+ * keeps it), one ready endpoint, port `https`. Rewritten when the address or port changed; a
+ * slice of the other address family is replaced, its addressType being immutable.
+ */
+async function ensureKubernetesSlice(registry: Registry, rest: RestHandler, o: BootstrapOptions, ensure: (what: string, fn: () => Promise<unknown>) => Promise<void>): Promise<void> {
+  const res = registry.lookup('discovery.k8s.io', 'v1', 'endpointslices');
+  if (!res) throw new Error('discovery.k8s.io/v1 endpointslices missing');
+  const slices = rest.storeFor(res);
+  const { namespace, name, labels } = KUBERNETES_SLICE;
+  const want = {
+    addressType: o.advertiseAddress.includes(':') ? 'IPv6' : 'IPv4',
+    endpoints: [{ addresses: [o.advertiseAddress], conditions: { ready: true } }],
+    ports: [{ name: 'https', port: o.securePort, protocol: 'TCP' }],
+  };
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  let current = slices.cache().get(slices.key(namespace, name));
+  if (current && current['addressType'] !== want.addressType) {
+    try {
+      await slices.delete(namespace, name);
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+    current = undefined;
+  }
+  if (!current) {
+    await ensure('endpointslice/kubernetes', () => slices.create(namespace, { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name, labels }, ...want }));
+  } else if (!same(current['endpoints'], want.endpoints) || !same(current['ports'], want.ports) || !same(current.metadata.labels, labels)) {
+    await slices.guaranteedUpdate(namespace, name, {}, (cur) => ({ ...cur, ...want, metadata: { ...cur.metadata, labels } }));
   }
 }

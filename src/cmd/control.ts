@@ -50,6 +50,7 @@ export async function controllerManagerMain(args: string[]): Promise<void> {
     'node-cidr-mask-size': { type: 'string' },
     'service-cluster-ip-range': { type: 'string' },
     'node-monitor-grace-period': { type: 'string' },
+    'service-lb-pool': { type: 'string' },
   });
   if (values.help) {
     return void console.log(`Usage: k8ts controller-manager --kubeconfig FILE [flags]
@@ -61,7 +62,8 @@ ${clientHelp}
   --cluster-cidr CIDR                node podCIDRs come from here (default 10.42.0.0/16)
   --node-cidr-mask-size N            prefix length of each node's podCIDR (default 24)
   --service-cluster-ip-range CIDR    the service CIDR (default 10.43.0.0/16)
-  --node-monitor-grace-period SECONDS  a node silent this long is NotReady (default 40)`);
+  --node-monitor-grace-period SECONDS  a node silent this long is NotReady (default 40)
+  --service-lb-pool RANGES           LoadBalancer addresses: CIDRs, a-b ranges, IPs, comma-separated (default 10.44.0.0/24)`);
   }
   const controllers = values.controllers?.split(',').filter(Boolean);
   try {
@@ -80,6 +82,7 @@ ${clientHelp}
         ...(values['service-cluster-ip-range'] ? { serviceCidr: values['service-cluster-ip-range'] } : {}),
         ...(mask !== undefined ? { nodeCidrMaskSize: mask } : {}),
         ...(grace !== undefined ? { nodeMonitorGracePeriodMs: grace * 1000 } : {}),
+        ...(values['service-lb-pool'] ? { loadBalancerPool: values['service-lb-pool'] } : {}),
       },
       logger: createLogger('controller-manager'),
     },

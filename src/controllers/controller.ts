@@ -38,6 +38,11 @@ export interface ControllerSettings {
   hpaDownscaleStabilizationMs: number;
   /** Concurrent reconciles per controller (default 5, as --concurrent-*-syncs). */
   workers: number;
+  /**
+   * The addresses service-lb gives LoadBalancer Services: comma-separated CIDRs and/or
+   * `first-last` ranges (default 10.44.0.0/24).
+   */
+  loadBalancerPool: string;
 }
 
 /** Defaults of {@link ControllerSettings}, as kube-controller-manager's. */
@@ -50,6 +55,7 @@ export const defaultControllerSettings: ControllerSettings = {
   hpaSyncPeriodMs: 15_000,
   hpaDownscaleStabilizationMs: 300_000,
   workers: 5,
+  loadBalancerPool: '10.44.0.0/24',
 };
 
 /** What a controller is given. */

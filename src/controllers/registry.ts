@@ -17,6 +17,7 @@ import { nodeLifecycleController } from './node-lifecycle/controller.js';
 import { podGcController } from './podgc.js';
 import { replicaSetController, replicationControllerController } from './replicaset.js';
 import { serviceAccountController } from './serviceaccount.js';
+import { serviceLbController } from './servicelb/controller.js';
 import { ttlAfterFinishedController } from './ttl-after-finished.js';
 
 export const allControllers: readonly ControllerDescriptor[] = [
@@ -36,4 +37,5 @@ export const allControllers: readonly ControllerDescriptor[] = [
   endpointSliceController,
   podGcController,
   hpaController,
+  serviceLbController,
 ];
