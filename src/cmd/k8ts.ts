@@ -12,6 +12,8 @@ const commands: Record<string, { summary: string; load: () => Promise<Main> }> =
   apiserver: { summary: 'run the API server alone (e.g. --etcd-servers URL)', load: async () => (await import('./server.js')).apiserverMain },
   scheduler: { summary: 'run the scheduler against a cluster (--kubeconfig)', load: async () => (await import('./control.js')).schedulerMain },
   'controller-manager': { summary: 'run the controllers against a cluster (--kubeconfig)', load: async () => (await import('./control.js')).controllerManagerMain },
+  proxy: { summary: 'run the service proxy on this node (iptables, nftables or userspace)', load: async () => (await import('./proxy.js')).main },
+  dns: { summary: 'run the cluster DNS server (answers *.cluster.local from the API)', load: async () => (await import('./dns.js')).main },
   kubelet: { summary: 'run a node agent (containerd, pods, kubelet API)', load: async () => (await import('./kubelet.js')).main },
   killall: { summary: 'stop a node\'s pods and remove what it left (containers, netns, mounts)', load: async () => (await import('./kubelet.js')).killallMain },
   'hollow-nodes': { summary: 'register fake nodes that run pods without containers (for scale tests)', load: async () => (await import('./control.js')).hollowNodesMain },

@@ -5,6 +5,8 @@ import { loadKubeconfig } from '../client/config.js';
 import { cleanupKubeletNode } from '../kubelet/cleanup.js';
 import { defaults, nodeNames, type KubeletOptions } from '../kubelet/config.js';
 import { runKubelet } from '../kubelet/kubelet.js';
+import { proxyNames } from '../proxy/backends.js';
+import { cleanupProxy } from '../server/node-network.js';
 import { createLogger, type Logger } from '../util/log.js';
 import { primaryIPv4 } from '../util/net.js';
 import { defaultDataDir, parse, shutdownSignal, UsageError } from './flags.js';
@@ -91,7 +93,8 @@ export async function main(args: string[]): Promise<void> {
 const killallUsage = `Usage: k8ts killall [--data-dir DIR]
 
 Stops every pod of the node kept in DIR and removes what it left on this machine: containers,
-containerd and its shims, network namespaces, the pod bridge, mounts. Like k3s-killall.sh.`;
+containerd and its shims, network namespaces, the pod bridge, mounts, and the rules and address
+link of the proxy \`k8ts server\` ran for that node. Like k3s-killall.sh.`;
 
 export async function killallMain(args: string[]): Promise<void> {
   const { values } = parse(args, { 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } });
@@ -100,5 +103,8 @@ export async function killallMain(args: string[]): Promise<void> {
     return;
   }
   const dataDir = values['data-dir'] ?? join(defaultDataDir(), 'agent');
-  await cleanupKubeletNode({ dataDir, log: createLogger('killall') });
+  const log = createLogger('killall');
+  await cleanupKubeletNode({ dataDir, log });
+  // The proxy `k8ts server` ran beside this node: its chains, nft table and address link.
+  await cleanupProxy({ nodeIPs: [], clusterCIDR: defaults.clusterCIDR, serviceCIDR: defaults.serviceCIDR, names: proxyNames(dataDir) }, log);
 }

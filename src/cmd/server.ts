@@ -2,9 +2,12 @@
 import { join } from 'node:path';
 import { runServer } from '../server/run.js';
 import { kubeletFlagHelp, kubeletFlags, kubeletOptions } from './kubelet.js';
+import { defaults } from '../kubelet/config.js';
+import { cidrAddress } from '../util/net.js';
 import { createLogger } from '../util/log.js';
 import { selectControllers } from '../controllers/manager.js';
 import { allControllers } from '../controllers/registry.js';
+import { PROXY_MODES, type ProxyMode } from '../proxy/model.js';
 import { defaultDataDir, parse, shutdownSignal, UsageError } from './flags.js';
 
 const common = `  --data-dir DIR                     state, PKI and kubeconfig (default ${defaultDataDir()})
@@ -25,6 +28,10 @@ ${common}
   --disable-scheduler                do not run the scheduler (run \`k8ts scheduler\` elsewhere)
   --disable-controller-manager       do not run the controller manager
   --controllers LIST                 controllers to run: * for all, -name to leave one out (default *)
+  --disable-kube-proxy               do not run the service proxy (run \`k8ts proxy\` elsewhere)
+  --proxy-mode MODE                  iptables (default), nftables or userspace
+  --service-lb-pool RANGES           LoadBalancer addresses, put on the node (default 10.44.0.0/24)
+  --disable-dns                      do not run the cluster DNS (kube-dns at the tenth Service address)
 ${kubeletFlagHelp}`;
 
 export const apiserverUsage = `Usage: k8ts apiserver [flags]
@@ -42,7 +49,7 @@ async function run(args: string[], usage: string, component: string): Promise<vo
     'service-cluster-ip-range': { type: 'string' },
     'advertise-address': { type: 'string' },
     ...(component === 'server'
-      ? { 'disable-agent': { type: 'boolean' }, 'disable-scheduler': { type: 'boolean' }, 'disable-controller-manager': { type: 'boolean' }, controllers: { type: 'string' }, ...kubeletFlags }
+      ? { 'disable-agent': { type: 'boolean' }, 'disable-scheduler': { type: 'boolean' }, 'disable-controller-manager': { type: 'boolean' }, controllers: { type: 'string' }, 'disable-kube-proxy': { type: 'boolean' }, 'disable-dns': { type: 'boolean' }, 'service-lb-pool': { type: 'string' }, 'proxy-mode': { type: 'string' }, ...kubeletFlags }
       : {}),
     help: { type: 'boolean', short: 'h' },
   });
@@ -55,7 +62,13 @@ async function run(args: string[], usage: string, component: string): Promise<vo
   const v = values as Record<string, string | boolean | undefined>;
   const withAgent = component === 'server' && !v['disable-agent'];
   if (withAgent && process.getuid?.() !== 0) log.warn('not root: running without the node agent (pods will not run here)');
-  const agent = withAgent && process.getuid?.() === 0 ? kubeletOptions({ ...(v as Record<string, string>), 'data-dir': join(dataDir, 'agent') }, createLogger('kubelet')) : undefined;
+  const serviceCIDR = (v['service-cidr'] ?? v['service-cluster-ip-range'] ?? defaults.serviceCIDR) as string;
+  // Our DNS takes the tenth Service address (k3s's 10.43.0.10) and pods are pointed at it, unless told otherwise.
+  const dnsIP = v['disable-dns'] ? undefined : cidrAddress(serviceCIDR, 10);
+  const agentFlags = { ...(v as Record<string, string>), 'data-dir': join(dataDir, 'agent'), 'service-cidr': serviceCIDR, ...(dnsIP && !v['cluster-dns'] ? { 'cluster-dns': dnsIP } : {}) };
+  const agent = withAgent && process.getuid?.() === 0 ? kubeletOptions(agentFlags, createLogger('kubelet')) : undefined;
+  const proxyMode = v['proxy-mode'];
+  if (proxyMode !== undefined && !PROXY_MODES.includes(proxyMode as ProxyMode)) throw new UsageError(`--proxy-mode: want one of ${PROXY_MODES.join(', ')}, got ${String(proxyMode)}`);
   const controllers = typeof v['controllers'] === 'string' ? v['controllers'].split(',').filter(Boolean) : undefined;
   try {
     selectControllers(allControllers, controllers);
@@ -74,9 +87,12 @@ async function run(args: string[], usage: string, component: string): Promise<vo
       scheduler: component === 'server' && !v['disable-scheduler'],
       controllerManager: component === 'server' && !v['disable-controller-manager'],
       controllers,
+      ...(dnsIP ? { dns: { clusterIP: dnsIP } } : {}),
+      proxy: v['disable-kube-proxy'] ? false : { ...(proxyMode ? { mode: proxyMode as ProxyMode } : {}) },
       controllerSettings: {
         ...(typeof v['cluster-cidr'] === 'string' ? { clusterCidr: v['cluster-cidr'] } : {}),
         ...(values['service-cluster-ip-range'] ? { serviceCidr: values['service-cluster-ip-range'] } : {}),
+        ...(typeof v['service-lb-pool'] === 'string' ? { loadBalancerPool: v['service-lb-pool'] } : {}),
       },
       log,
     },

@@ -11,7 +11,10 @@ import type { ControllerSettings } from '../controllers/controller.js';
 import { runControllerManagerProcess, runSchedulerProcess, serverIdentity } from './control-loops.js';
 import { openStore } from '../storage/open.js';
 import { startCompactor } from '../storage/serve.js';
-import type { Logger } from '../util/log.js';
+import { createLogger, type Logger } from '../util/log.js';
+import { proxyNames } from '../proxy/backends.js';
+import type { ProxyMode } from '../proxy/model.js';
+import { runClusterDns, runProxyProcess } from './node-network.js';
 
 export interface ServerOptions extends Omit<ApiServerOptions, 'store' | 'log'> {
   etcdServers?: string[];
@@ -24,6 +27,10 @@ export interface ServerOptions extends Omit<ApiServerOptions, 'store' | 'log'> {
   controllerManager?: boolean;
   controllers?: string[];
   controllerSettings?: Partial<ControllerSettings>;
+  /** The service proxy beside the node agent (default on, iptables mode); false turns it off. */
+  proxy?: false | { mode?: ProxyMode };
+  /** The cluster DNS beside the node agent, published as kube-system/kube-dns at this ClusterIP (absent: none). */
+  dns?: { clusterIP: string };
 }
 
 export async function runServer(o: ServerOptions, signal: AbortSignal): Promise<void> {
@@ -47,6 +54,23 @@ export async function runServer(o: ServerOptions, signal: AbortSignal): Promise<
           }
           if (!o.agent) return;
           const agent = o.agent;
+          if (o.proxy !== false) {
+            const proxy = {
+              config,
+              ...(o.proxy?.mode ? { mode: o.proxy.mode } : {}),
+              nodeName: agent.nodeName,
+              nodeIPs: [agent.nodeIP],
+              clusterCIDR: agent.clusterCIDR,
+              serviceCIDR: agent.serviceCIDR,
+              names: proxyNames(agent.dataDir),
+              logger: createLogger('proxy'),
+            };
+            loops.push(runProxyProcess(proxy, signal).catch(failed('proxy')));
+          }
+          if (o.dns) {
+            const dns = { config, nodeIP: agent.nodeIP, clusterIP: o.dns.clusterIP, clusterDomain: agent.clusterDomain, serviceCIDR: agent.serviceCIDR, clusterCIDR: agent.clusterCIDR, logger: createLogger('dns') };
+            loops.push(runClusterDns(dns, signal).catch(failed('cluster DNS')));
+          }
           loops.push(
             startKubelet({ ...agent, client: config }, signal)
               .then((k) => k.done)
