@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createBackend } from '../src/proxy/backends.js';
 import type { NodeNetwork, ProxyBackend, ProxyMode, ProxySnapshot, ServiceEndpoint, ServicePort } from '../src/proxy/model.js';
+import { endpoint, servicePort } from '../src/proxy/testing/fixtures.js';
 import { createNetLab, LAB, type From, type NetLab } from '../src/proxy/testing/netlab.js';
 import { NetnsUserspace } from '../src/proxy/userspace/netns-process.js';
 import { run } from '../src/util/exec.js';
@@ -52,24 +53,13 @@ const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 const VIP = '10.96.0.10';
 const VPORT = 80;
 
-function servicePort(id: string, clusterIP: string): ServicePort {
-  const [ns = '', rest = ''] = id.split('/');
-  const [name = '', portName = ''] = rest.split(':');
-  return {
-    id, namespace: ns, name, portName, protocol: 'TCP', clusterIP, port: VPORT,
-    externalIPs: [], loadBalancerIPs: [], loadBalancerSourceRanges: [], externalLocal: false, internalLocal: false,
-  };
-}
-
-const endpoint = (ip: string, port = LAB.podTcpPort): ServiceEndpoint => ({ ip, port, ready: true, serving: true, terminating: false, local: true });
-
 /** `n` (up to 16,000) Services `bench/svc-i:http`, ClusterIPs from 10.96.1.0 on, each with 2 made-up endpoints. */
 function manyServices(n: number): { services: Map<string, ServicePort>; endpoints: Map<string, ServiceEndpoint[]> } {
   const services = new Map<string, ServicePort>();
   const endpoints = new Map<string, ServiceEndpoint[]>();
   for (let i = 0; i < n; i++) {
     const a = 256 + i;
-    const sp = servicePort(`bench/svc-${i}:http`, `10.96.${a >> 8}.${a & 255}`);
+    const sp = servicePort({ id: `bench/svc-${i}:http`, clusterIP: `10.96.${a >> 8}.${a & 255}`, port: VPORT });
     services.set(sp.id, sp);
     const base = `10.244.${2 + (i >> 6)}`;
     endpoints.set(sp.id, [endpoint(`${base}.${2 * (i & 63) + 1}`), endpoint(`${base}.${2 * (i & 63) + 2}`)]);
@@ -156,7 +146,7 @@ async function throughput(): Promise<void> {
           const b = await makeBackend(mode, lab);
           try {
             const bg = manyServices(BACKGROUND);
-            const web = servicePort('bench/web:http', VIP);
+            const web = servicePort({ id: 'bench/web:http', clusterIP: VIP, port: VPORT });
             const snapshot: ProxySnapshot = {
               services: new Map([...bg.services, [web.id, web]]),
               endpoints: new Map([...bg.endpoints, [web.id, [endpoint(pod.ip)]]]),

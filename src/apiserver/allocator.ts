@@ -4,14 +4,7 @@
  * server allocates (several servers on one etcd would need the allocation kept in storage, as
  * kube-apiserver's RangeAllocation does: not done yet).
  */
-
-function ipToInt(ip: string): number {
-  const parts = ip.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) throw new Error(`not an IPv4 address: ${ip}`);
-  return ((parts[0] ?? 0) * 2 ** 24) + ((parts[1] ?? 0) << 16) + ((parts[2] ?? 0) << 8) + (parts[3] ?? 0);
-}
-
-const intToIp = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+import { intToIpv4, ipv4ToInt, parseCidr4 } from '../util/net.js';
 
 export class IpAllocator {
   private readonly base: number;
@@ -20,21 +13,25 @@ export class IpAllocator {
   private next = 0;
 
   constructor(readonly cidr: string) {
-    const [ip, bits] = cidr.split('/');
-    const prefix = Number(bits);
-    if (!ip || !Number.isInteger(prefix) || prefix < 8 || prefix > 30) throw new Error(`invalid service CIDR: ${cidr}`);
-    this.size = 2 ** (32 - prefix);
-    this.base = ipToInt(ip) - (ipToInt(ip) % this.size);
+    let parsed: ReturnType<typeof parseCidr4>;
+    try {
+      parsed = parseCidr4(cidr);
+    } catch {
+      throw new Error(`invalid service CIDR: ${cidr}`);
+    }
+    if (parsed.bits < 8 || parsed.bits > 30) throw new Error(`invalid service CIDR: ${cidr}`);
+    this.size = parsed.size;
+    this.base = parsed.base;
   }
 
   /** The first usable address: the `kubernetes` Service's ClusterIP. */
   get first(): string {
-    return intToIp(this.base + 1);
+    return intToIpv4(this.base + 1);
   }
 
   contains(ip: string): boolean {
     try {
-      const n = ipToInt(ip);
+      const n = ipv4ToInt(ip);
       return n > this.base && n < this.base + this.size - 1;
     } catch {
       return false;
@@ -44,26 +41,44 @@ export class IpAllocator {
   /** Claims a specific address; false when it is taken or outside the range. */
   claim(ip: string): boolean {
     if (!this.contains(ip)) return false;
-    const n = ipToInt(ip);
+    const n = ipv4ToInt(ip);
     if (this.used.has(n)) return false;
     this.used.add(n);
     return true;
   }
 
+  /**
+   * Size of the low band that automatic allocation leaves for last (Kubernetes' KEP-3070): fixed
+   * addresses such as the cluster DNS's x.x.x.10 are asked for there, so a Service created first
+   * never takes them. 1/16 of the range, at least 16 and at most 256; none for tiny ranges.
+   */
+  get lowBand(): number {
+    return this.size < 64 ? 0 : Math.min(256, Math.max(16, this.size / 16));
+  }
+
   allocate(): string | undefined {
-    for (let i = 0; i < this.size - 2; i++) {
-      const n = this.base + 2 + ((this.next + i) % (this.size - 3));
+    // Offsets 2 … size-2 are usable (1 is the kubernetes Service's); the upper band is tried first.
+    const low = Math.max(2, this.lowBand);
+    const upper = this.size - 1 - low;
+    for (let i = 0; i < upper; i++) {
+      const n = this.base + low + ((this.next + i) % upper);
       if (!this.used.has(n)) {
         this.used.add(n);
-        this.next = n - this.base - 1;
-        return intToIp(n);
+        this.next = n - this.base - low + 1;
+        return intToIpv4(n);
+      }
+    }
+    for (let n = this.base + 2; n < this.base + low; n++) {
+      if (!this.used.has(n)) {
+        this.used.add(n);
+        return intToIpv4(n);
       }
     }
     return undefined;
   }
 
   release(ip: string): void {
-    if (this.contains(ip)) this.used.delete(ipToInt(ip));
+    if (this.contains(ip)) this.used.delete(ipv4ToInt(ip));
   }
 }
 

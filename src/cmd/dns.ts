@@ -5,6 +5,7 @@ import { loadKubeconfig } from '../client/config.js';
 import { RestClient } from '../client/rest.js';
 import { parseUpstream } from '../dns/forward.js';
 import { publishDnsServiceWithRetry } from '../dns/publish.js';
+import { isIPv4Cidr } from '../dns/recursion.js';
 import { startDns } from '../dns/run.js';
 import { createLogger } from '../util/log.js';
 import { primaryIPv4 } from '../util/net.js';
@@ -22,6 +23,9 @@ the node's resolvers.
   --cluster-domain D         default cluster.local
   --upstream IP[,IP]         resolvers for other names, IP or IP:PORT (default: /etc/resolv.conf's)
   --reverse-cidr CIDR[,CIDR] IPv4 ranges whose unknown reverse names answer NXDOMAIN (not forwarded)
+  --recursion-from CIDR[,CIDR]
+                             only these IPv4 ranges and this machine may have names forwarded
+                             upstream; others get REFUSED (default: anyone may)
   --publish                  keep the kube-system/kube-dns Service, Endpoints and EndpointSlice
                              pointing here; needs --cluster-ip
   --cluster-ip IP            the kube-dns Service's ClusterIP (in the service CIDR)
@@ -37,6 +41,7 @@ export async function main(args: string[]): Promise<void> {
     'cluster-domain': { type: 'string' },
     upstream: { type: 'string' },
     'reverse-cidr': { type: 'string' },
+    'recursion-from': { type: 'string' },
     publish: { type: 'boolean' },
     'cluster-ip': { type: 'string' },
     'node-ip': { type: 'string' },
@@ -62,6 +67,9 @@ export async function main(args: string[]): Promise<void> {
     }
   }
 
+  const recursionFrom = list(values['recursion-from']);
+  for (const c of recursionFrom ?? []) if (!isIPv4Cidr(c)) throw new UsageError(`--recursion-from: not an IPv4 CIDR: ${c}`);
+
   const logger = createLogger('dns');
   const transport = new RestClient(loadKubeconfig(values.kubeconfig), { qps: 0, userAgent: 'k8ts-dns' });
   const signal = shutdownSignal();
@@ -74,6 +82,7 @@ export async function main(args: string[]): Promise<void> {
         clusterDomain: values['cluster-domain'],
         upstreams,
         reverseCidrs: list(values['reverse-cidr']),
+        recursionFrom,
         excludeUpstreams: clusterIP ? [clusterIP] : [],
         logger,
       },

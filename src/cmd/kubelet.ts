@@ -104,7 +104,10 @@ export async function killallMain(args: string[]): Promise<void> {
   }
   const dataDir = values['data-dir'] ?? join(defaultDataDir(), 'agent');
   const log = createLogger('killall');
-  await cleanupKubeletNode({ dataDir, log });
-  // The proxy `k8ts server` ran beside this node: its chains, nft table and address link.
-  await cleanupProxy({ nodeIPs: [], clusterCIDR: defaults.clusterCIDR, serviceCIDR: defaults.serviceCIDR, names: proxyNames(dataDir) }, log);
+  try {
+    await cleanupKubeletNode({ dataDir, log });
+  } finally {
+    // The proxy `k8ts server` ran beside this node: its chains, nft table and address link.
+    await cleanupProxy({ nodeIPs: [], clusterCIDR: defaults.clusterCIDR, serviceCIDR: defaults.serviceCIDR, names: proxyNames(dataDir) }, log);
+  }
 }

@@ -5,7 +5,8 @@ import { loadKubeconfig } from '../client/config.js';
 import { defaults } from '../kubelet/config.js';
 import { defaultProxyNames } from '../proxy/backends.js';
 import { PROXY_MODES, type ProxyMode } from '../proxy/model.js';
-import { cleanupProxy, runProxyProcess } from '../server/node-network.js';
+import { cleanupProxy, poolCIDRs, runProxyProcess } from '../server/node-network.js';
+import { defaultControllerSettings } from '../controllers/controller.js';
 import { createLogger } from '../util/log.js';
 import { primaryIPv4 } from '../util/net.js';
 import { parse, shutdownSignal, UsageError } from './flags.js';
@@ -22,6 +23,7 @@ when the proxy exits, so a restart has no gap; --cleanup removes them.
   --node-ip IP                       this node's address (default: first non-loopback IPv4)
   --cluster-cidr CIDR                pod addresses (default ${defaults.clusterCIDR})
   --service-cluster-ip-range CIDR    Service addresses (default ${defaults.serviceCIDR})
+  --service-lb-pool RANGES           the LoadBalancer pool, routed to the link (default ${defaultControllerSettings.loadBalancerPool})
   --chain-prefix P                   names what this proxy owns: chains P-*, nft table p (default ${defaultProxyNames.prefix})
   --link NAME                        the link LoadBalancer addresses go on (default ${defaultProxyNames.link})
   --min-sync-period SECONDS          shortest time between two syncs (default 1)
@@ -37,6 +39,7 @@ export async function main(args: string[]): Promise<void> {
     'service-cluster-ip-range': { type: 'string' },
     'chain-prefix': { type: 'string' },
     link: { type: 'string' },
+    'service-lb-pool': { type: 'string' },
     'min-sync-period': { type: 'string' },
     cleanup: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -56,6 +59,7 @@ export async function main(args: string[]): Promise<void> {
     clusterCIDR: values['cluster-cidr'] ?? defaults.clusterCIDR,
     serviceCIDR: values['service-cluster-ip-range'] ?? defaults.serviceCIDR,
     names: { prefix, link },
+    lbCIDRs: poolCIDRs(values['service-lb-pool'] ?? defaultControllerSettings.loadBalancerPool),
   };
   const logger = createLogger('proxy');
   if (values.cleanup) return cleanupProxy(common, logger);

@@ -62,9 +62,11 @@ async function run(args: string[], usage: string, component: string): Promise<vo
   const v = values as Record<string, string | boolean | undefined>;
   const withAgent = component === 'server' && !v['disable-agent'];
   if (withAgent && process.getuid?.() !== 0) log.warn('not root: running without the node agent (pods will not run here)');
-  const serviceCIDR = (v['service-cidr'] ?? v['service-cluster-ip-range'] ?? defaults.serviceCIDR) as string;
-  // Our DNS takes the tenth Service address (k3s's 10.43.0.10) and pods are pointed at it, unless told otherwise.
-  const dnsIP = v['disable-dns'] ? undefined : cidrAddress(serviceCIDR, 10);
+  // The node's Service CIDR is the API server's range, so ClusterIPs and the node's routes agree.
+  const serviceCIDR = (v['service-cluster-ip-range'] ?? v['service-cidr'] ?? defaults.serviceCIDR) as string;
+  // Our DNS takes --cluster-dns, else the tenth Service address (k3s's 10.43.0.10, inside the band
+  // the API server never hands out on its own), and pods are pointed at it.
+  const dnsIP = v['disable-dns'] ? undefined : typeof v['cluster-dns'] === 'string' && v['cluster-dns'] ? (v['cluster-dns'].split(',')[0] ?? '') : cidrAddress(serviceCIDR, 10);
   const agentFlags = { ...(v as Record<string, string>), 'data-dir': join(dataDir, 'agent'), 'service-cidr': serviceCIDR, ...(dnsIP && !v['cluster-dns'] ? { 'cluster-dns': dnsIP } : {}) };
   const agent = withAgent && process.getuid?.() === 0 ? kubeletOptions(agentFlags, createLogger('kubelet')) : undefined;
   const proxyMode = v['proxy-mode'];

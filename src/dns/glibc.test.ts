@@ -1,7 +1,9 @@
 /**
  * The real stub resolver: glibc's getent, in a network namespace of its own whose resolv.conf
  * (`ip netns exec` mounts /etc/netns/NAME/resolv.conf) names our server on 127.0.0.1:53 with a
- * pod's search path, resolves the short name `redis` the way a pod's process does.
+ * pod's search path, resolves the short name `redis` the way a pod's process does. A stand-in
+ * upstream in the namespace answers NXDOMAIN to everything, so an unknown name is proven NXDOMAIN
+ * at every step of the search walk (not a SERVFAIL, which glibc also reports as "not found").
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,9 +14,10 @@ import { run, runOk } from '../util/exec.js';
 
 const moduleUrl = (rel: string) => JSON.stringify(new URL(rel, import.meta.url).href);
 
-/** The server, in the namespace, fed by a FakeTransport holding one Service. */
+/** The server, in the namespace, fed by a FakeTransport holding one Service; its upstream says NXDOMAIN to all. */
 const serverScript = `
 import { startDns } from ${moduleUrl('./run.js')};
+import { listenDns } from ${moduleUrl('./listen.js')};
 import { FakeTransport } from ${moduleUrl('../client/testing/fake-transport.js')};
 import { resources } from ${moduleUrl('../client/resources.js')};
 const transport = new FakeTransport();
@@ -22,9 +25,17 @@ transport.seed(resources.services, { metadata: { name: 'redis', namespace: 'defa
 const ac = new AbortController();
 process.once('SIGTERM', () => ac.abort());
 const quiet = { info() {}, warn() {}, error() {} };
-const dns = await startDns({ transport, address: '127.0.0.1', port: 53, upstreams: [], logger: quiet }, ac.signal);
+// The query back with QR, RA and NXDOMAIN set (opcode, RD and the question kept).
+const nxdomain = (msg) => {
+  const out = Buffer.from(msg);
+  out.writeUInt16BE((msg.readUInt16BE(2) & 0x7900) | 0x8000 | 0x80 | 3, 2);
+  return Promise.resolve(out);
+};
+const upstream = await listenDns({ address: '127.0.0.1', port: 0, handle: nxdomain, logger: quiet });
+const dns = await startDns({ transport, address: '127.0.0.1', port: 53, upstreams: ['127.0.0.1:' + upstream.port], logger: quiet }, ac.signal);
 console.log('ready ' + dns.port);
 await dns.done;
+await upstream.close();
 `;
 
 test('glibc (getent) resolves a short Service name through the pod search path', async (t) => {
@@ -58,5 +69,10 @@ test('glibc (getent) resolves a short Service name through the pod search path',
   assert.match(short.stdout, /^10\.96\.0\.10\s/m);
   const qualified = await getent('hosts', 'redis.default');
   assert.match(qualified.stdout, /^10\.96\.0\.10\s+redis\.default\.svc\.cluster\.local/);
-  assert.notEqual((await getent('hosts', 'no-such-service')).code, 0, 'an unknown name is not found');
+  assert.equal((await getent('hosts', 'no-such-service')).code, 2, 'an unknown name is not found');
+  // What glibc was told at each step of its walk (ndots:5: the search domains, then the bare name).
+  for (const name of ['no-such-service.default.svc.cluster.local', 'no-such-service.svc.cluster.local', 'no-such-service.cluster.local', 'no-such-service']) {
+    const dig = await run('ip', ['netns', 'exec', ns, 'dig', '@127.0.0.1', '+time=2', '+tries=1', `${name}.`, 'A'], { timeoutMs: 10_000 });
+    assert.match(dig.stdout, /status: NXDOMAIN/, `${name}: ${dig.stdout}`);
+  }
 });

@@ -6,12 +6,14 @@
 import * as dgram from 'node:dgram';
 import { createServer, isIPv6, type Server, type Socket } from 'node:net';
 import type { Logger } from '../util/log.js';
+import { clientAddress } from './recursion.js';
 
 /** Options of {@link listenDns}. */
 export interface ListenOptions {
   address: string;
   port: number;
-  handle(msg: Buffer, transport: 'udp' | 'tcp'): Promise<Buffer | undefined>;
+  /** Answers one message; `client` is the sender's IP (IPv4-mapped IPv6 given as plain IPv4). */
+  handle(msg: Buffer, transport: 'udp' | 'tcp', client: string | undefined): Promise<Buffer | undefined>;
   /** A TCP connection idle this long is closed (default 10 000 ms). */
   idleMs?: number;
   logger: Logger;
@@ -49,6 +51,7 @@ function listenTcp(server: Server, address: string, port: number): Promise<void>
 function serveTcp(o: ListenOptions, conns: Set<Socket>): Server {
   return createServer((sock) => {
     conns.add(sock);
+    const client = clientAddress(sock.remoteAddress);
     sock.setTimeout(o.idleMs ?? 10_000, () => sock.destroy());
     sock.on('close', () => conns.delete(sock));
     sock.on('error', () => undefined);
@@ -58,7 +61,7 @@ function serveTcp(o: ListenOptions, conns: Set<Socket>): Server {
       while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
         const msg = Buffer.from(buf.subarray(2, 2 + buf.readUInt16BE(0)));
         buf = buf.subarray(2 + msg.length);
-        o.handle(msg, 'tcp').then(
+        o.handle(msg, 'tcp', client).then(
           (reply) => {
             if (!reply || sock.destroyed) return;
             const len = Buffer.alloc(2);
@@ -88,7 +91,7 @@ export async function listenDns(o: ListenOptions): Promise<DnsListener> {
     }
     let closed = false;
     udp.on('message', (msg, rinfo) => {
-      o.handle(msg, 'udp').then(
+      o.handle(msg, 'udp', clientAddress(rinfo.address)).then(
         (reply) => {
           // A forwarded answer may arrive after close(): sending then would throw.
           if (reply && !closed) udp.send(reply, rinfo.port, rinfo.address);

@@ -87,12 +87,3 @@ export function undashed(label: string): string | undefined {
   return isIPv6(v6) ? v6 : undefined;
 }
 
-/** True when `ip` (IPv4) lies in `cidr` (IPv4 `a.b.c.d/n`); false for anything else. */
-export function inCidr(ip: string, cidr: string): boolean {
-  const [base = '', bitsText] = cidr.split('/');
-  const bits = Number(bitsText ?? 32);
-  if (!isIPv4(ip) || !isIPv4(base) || !Number.isInteger(bits) || bits < 0 || bits > 32) return false;
-  const num = (a: string) => a.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
-  const size = 2 ** (32 - bits);
-  return Math.floor(num(ip) / size) === Math.floor(num(base) / size);
-}

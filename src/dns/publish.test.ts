@@ -16,6 +16,7 @@ test('creates the kube-dns Service, Endpoints and EndpointSlice pointing at the 
   assert.equal(svc?.spec?.selector, undefined);
   assert.equal(svc?.metadata?.labels?.['k8s-app'], 'kube-dns');
   assert.deepEqual(svc?.spec?.ports?.map((p) => `${p.name} ${p.port}/${p.protocol}`), ['dns 53/UDP', 'dns-tcp 53/TCP']);
+  assert.deepEqual(svc?.spec?.ports?.map((p) => p.targetPort), ['dns', 'dns-tcp'], 'by name: only the endpoints know the bound port');
   const ep = tr.object<Endpoints>(resources.endpoints, 'kube-system', 'kube-dns');
   assert.deepEqual(ep?.subsets?.[0]?.addresses?.map((a) => a.ip), ['192.168.1.10']);
   assert.deepEqual(ep?.subsets?.[0]?.ports?.map((p) => `${p.name} ${p.port}/${p.protocol}`), ['dns 5353/UDP', 'dns-tcp 5353/TCP']);
@@ -45,11 +46,18 @@ test('an existing Service with a selector loses it and keeps its other ports and
   const tr = new FakeTransport();
   tr.seed<Service>(resources.services, {
     metadata: { name: 'kube-dns', namespace: 'kube-system', labels: { team: 'dns' } },
-    spec: { clusterIP: '10.96.0.99', selector: { 'k8s-app': 'kube-dns' }, ports: [{ name: 'metrics', port: 9153, protocol: 'TCP' }] },
+    spec: {
+      clusterIP: '10.96.0.99',
+      selector: { 'k8s-app': 'kube-dns' },
+      ports: [
+        { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
+        { name: 'metrics', port: 9153, protocol: 'TCP' },
+      ],
+    },
   });
   assert.equal(await publishDnsService(opts(tr, 53)), '10.96.0.99', 'the ClusterIP is immutable');
   const svc = tr.object<Service>(resources.services, 'kube-system', 'kube-dns');
   assert.equal(svc?.spec?.selector, undefined);
   assert.equal(svc?.metadata?.labels?.['team'], 'dns');
-  assert.deepEqual(svc?.spec?.ports?.map((p) => p.name), ['dns', 'dns-tcp', 'metrics']);
+  assert.deepEqual(svc?.spec?.ports?.map((p) => `${p.name}>${String(p.targetPort)}`), ['dns>dns', 'dns-tcp>dns-tcp', 'metrics>undefined'], 'a numeric targetPort of an older publish becomes the name');
 });

@@ -2,7 +2,8 @@
  * Publishes the DNS server as the `kube-dns` Service in kube-system, the way clusters name CoreDNS:
  * a selector-less ClusterIP Service (dns 53/UDP, dns-tcp 53/TCP) whose Endpoints and EndpointSlice
  * point at the node address and the port the server actually bound, so the proxy sends
- * ClusterIP:53 there. Idempotent: run again (a restart on another port or node IP) it updates
+ * ClusterIP:53 there. The Service's targetPorts are the port names: the bound port is only known
+ * to the endpoints (the proxy matches a Service port to endpoint ports by name). Idempotent: run again (a restart on another port or node IP) it updates
  * only what differs.
  */
 import { isAlreadyExists, isConflict, isNotFound } from '../api/errors.js';
@@ -68,6 +69,14 @@ const dnsPorts = (port: number) => [
   { name: 'dns-tcp', port, protocol: 'TCP' },
 ];
 
+/** A Service port of ours: targetPort by name, never a number that a restart on another port would make wrong. */
+interface OurServicePort {
+  name: string;
+  port: number;
+  protocol: string;
+  targetPort: string;
+}
+
 /** Ensures the Service, its Endpoints and its EndpointSlice; returns the Service's ClusterIP. */
 export async function publishDnsService(o: PublishDnsOptions): Promise<string> {
   const namespace = o.namespace ?? 'kube-system';
@@ -77,7 +86,7 @@ export async function publishDnsService(o: PublishDnsOptions): Promise<string> {
     namespace,
     name,
     (cur) => {
-      const ports = dnsPorts(53).map((p) => ({ ...p, targetPort: 53 }));
+      const ports: OurServicePort[] = dnsPorts(53).map((p) => ({ ...p, targetPort: p.name }));
       if (!cur) return { metadata: { name, namespace, labels: LABELS }, spec: { type: 'ClusterIP', clusterIP: o.clusterIP, ports } };
       const labels = { ...cur.metadata?.labels, ...LABELS };
       const curPorts = (cur.spec?.ports ?? []).map((p) => ({ name: p.name, port: p.port, protocol: p.protocol, targetPort: p.targetPort }));
@@ -123,7 +132,7 @@ export async function publishDnsService(o: PublishDnsOptions): Promise<string> {
 }
 
 /** The Service's ports with ours in place of any of the same name or port (others, e.g. metrics, kept). */
-function mergePorts(cur: Service, ours: Array<{ name: string; port: number; protocol: string; targetPort: number }>) {
+function mergePorts(cur: Service, ours: OurServicePort[]) {
   const clash = (p: { name?: string; port: number; protocol?: string }) => ours.some((o) => o.name === p.name || (o.port === p.port && o.protocol === (p.protocol ?? 'TCP')));
   return [...ours, ...(cur.spec?.ports ?? []).filter((p) => !clash(p))];
 }

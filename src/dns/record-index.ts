@@ -56,11 +56,6 @@ export class RecordIndex {
     return (this.#refs.get(name) ?? 0) > 0 || this.#at.has(name);
   }
 
-  /** How many owners (Services) are indexed. */
-  get owners(): number {
-    return this.#owned.size;
-  }
-
   #ref(names: string[], records: DnsRecord[], delta: number): void {
     const all = new Set([...names, ...records.map((r) => r.name)]);
     for (const n of all) {

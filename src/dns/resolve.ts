@@ -6,7 +6,8 @@
  */
 import { isIP } from 'node:net';
 import type { Answer, Question, SoaAnswer } from 'dns-packet';
-import { addressOfReverse, canonical, inCidr, inZone, isReverse, labelsAbove, undashed } from './names.js';
+import { inCidr4 as inCidr } from '../util/net.js';
+import { addressOfReverse, canonical, inZone, isReverse, labelsAbove, undashed } from './names.js';
 import type { RecordIndex } from './record-index.js';
 import type { DnsRecord } from './records.js';
 

@@ -42,7 +42,7 @@ async function fakeUpstream(t: TestContext) {
 }
 
 /** The fake API server, a client, an upstream, and the DNS server under test on an ephemeral port. */
-async function setup(t: TestContext) {
+async function setup(t: TestContext, extra: { recursionFrom?: string[] } = {}) {
   const api = await startFakeApiServer({ resources: fakeBuiltInResources });
   t.after(() => api.close());
   const transport = new RestClient({ server: api.url }, { qps: 0 });
@@ -52,7 +52,7 @@ async function setup(t: TestContext) {
   await services.create(service('default', 'redis', { clusterIP: '10.96.0.10', ports: [{ name: 'redis', port: 6379, protocol: 'TCP' }] }));
   const upstream = await fakeUpstream(t);
   const ac = new AbortController();
-  const dns = await startDns({ transport, address: HOST, port: 0, upstreams: [`${HOST}:${upstream.port}`], forwardTimeoutMs: 300, logger: quiet }, ac.signal);
+  const dns = await startDns({ transport, address: HOST, port: 0, upstreams: [`${HOST}:${upstream.port}`], forwardTimeoutMs: 300, logger: quiet, ...extra }, ac.signal);
   t.after(async () => {
     ac.abort();
     await dns.done;
@@ -131,6 +131,15 @@ test('names outside the zone go upstream (UDP and TCP); a silent upstream gives 
   await services.create(service('default', 'ext', { type: 'ExternalName', externalName: 'example.com' }));
   const r = await until(() => queryUdp(HOST, port, 'ext.default.svc.cluster.local', 'A'), (x) => (x.answers ?? []).length > 0);
   assert.deepEqual(answers(r), ['A 192.0.2.1', 'CNAME example.com']);
+});
+
+test('recursionFrom set: this machine (127.0.0.1 here) still recurses over UDP and TCP', async (t) => {
+  // Every other client address is refused (handler.test.ts); this proves the sockets hand the
+  // handler the real client address, since an unknown one would be refused too.
+  const { port, upstream } = await setup(t, { recursionFrom: ['10.244.0.0/16'] });
+  assert.deepEqual(answers(await queryUdp(HOST, port, 'example.com', 'A')), ['A 192.0.2.1']);
+  assert.deepEqual(answers(await queryTcp(HOST, port, 'example.com', 'A')), ['A 192.0.2.1']);
+  assert.deepEqual(upstream.seen, ['udp example.com A', 'tcp example.com A']);
 });
 
 test('dig reads our answers (UDP, TCP, SRV)', async (t) => {

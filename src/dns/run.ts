@@ -14,10 +14,11 @@ import { DnsHandler } from './handler.js';
 import { listenDns } from './listen.js';
 import { canonical } from './names.js';
 import { RecordIndex } from './record-index.js';
+import { RecursionAcl } from './recursion.js';
 import { Resolver } from './resolve.js';
 import { syncIndex } from './sync.js';
 
-/** Options of {@link startDns} / {@link runDns}. */
+/** Options of {@link startDns}. */
 export interface DnsOptions {
   transport: Transport;
   /** Listen address (default 0.0.0.0). */
@@ -36,6 +37,11 @@ export interface DnsOptions {
   forwardTimeoutMs?: number;
   /** IPv4 CIDRs (service, pod) whose unknown reverse names answer NXDOMAIN instead of going upstream. */
   reverseCidrs?: readonly string[];
+  /**
+   * IPv4 CIDRs whose clients may recurse (names outside the cluster zone, an ExternalName chased
+   * outside); others get REFUSED, except this machine's own addresses. Absent: anyone may.
+   */
+  recursionFrom?: readonly string[];
   /** How long to wait for the first list before serving anyway (default 5000 ms, as CoreDNS). */
   syncTimeoutMs?: number;
   /** Called once the sockets are bound, with their port. */
@@ -80,9 +86,16 @@ export async function startDns(o: DnsOptions, signal: AbortSignal): Promise<Runn
     const timeout = AbortSignal.any([stop.signal, AbortSignal.timeout(o.syncTimeoutMs ?? 5000)]);
     if (!(await informers.waitForSync(timeout)) && !signal.aborted) logger.warn('serving before the Service and EndpointSlice caches synced');
     if (forwarder.upstreams.length === 0) logger.warn('no upstream resolvers: names outside the cluster answer SERVFAIL');
-    const handler = new DnsHandler({ resolver: new Resolver({ index, reverseCidrs: o.reverseCidrs }), forwarder });
-    const listener = await listenDns({ address, port: o.port ?? 53, handle: (m, t) => handler.handle(m, t), logger });
-    logger.info('cluster DNS serving', { address, port: listener.port, zone, upstreams: forwarder.upstreams.map((u) => `${u.host}:${u.port}`).join(',') });
+    const recursion = o.recursionFrom ? new RecursionAcl({ cidrs: o.recursionFrom }) : undefined;
+    const handler = new DnsHandler({ resolver: new Resolver({ index, reverseCidrs: o.reverseCidrs }), forwarder, recursion });
+    const listener = await listenDns({ address, port: o.port ?? 53, handle: (m, t, c) => handler.handle(m, t, c), logger });
+    logger.info('cluster DNS serving', {
+      address,
+      port: listener.port,
+      zone,
+      upstreams: forwarder.upstreams.map((u) => `${u.host}:${u.port}`).join(','),
+      recursionFrom: o.recursionFrom ? ['local', ...o.recursionFrom].join(',') : 'any',
+    });
     o.onListening?.(listener.port);
     const done = (async () => {
       if (!stop.signal.aborted) await new Promise<void>((r) => stop.signal.addEventListener('abort', () => r(), { once: true }));
@@ -96,10 +109,4 @@ export async function startDns(o: DnsOptions, signal: AbortSignal): Promise<Runn
     await cleanupInformers();
     throw e;
   }
-}
-
-/** Runs the server until `signal` aborts; resolves when its sockets and informers have stopped. */
-export async function runDns(o: DnsOptions, signal: AbortSignal): Promise<void> {
-  const { done } = await startDns(o, signal);
-  await done;
 }

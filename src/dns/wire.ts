@@ -1,8 +1,10 @@
 /**
  * The wire side of one exchange, on dns-packet: reading a query (its one question, opcode and
  * EDNS payload size) and writing a response that fits the transport — UDP answers larger than
- * 512 bytes (or the client's EDNS size) first lose their additional records, then come back
- * empty with TC set, so the client retries over TCP (RFC 1035 §4.2.1, RFC 6891).
+ * 512 bytes (or the client's EDNS size) first lose their additional records, then keep as many
+ * whole answer records as fit, with TC set (RFC 1035 §4.2.1, RFC 6891; as CoreDNS does). A
+ * partial answer rather than an empty one: musl before 1.2.4 and busybox never retry over TCP,
+ * and with TC set a client that can retry still does.
  */
 import * as packet from 'dns-packet';
 import type { Answer, Question } from 'dns-packet';
@@ -26,6 +28,10 @@ export interface ResponseBody {
   answers?: Answer[];
   authorities?: Answer[];
   additionals?: Answer[];
+  /** Set TC even when everything fits (an upstream answer we could only get truncated). */
+  truncated?: boolean;
+  /** RA; default true. False when refusing recursion to this client. */
+  recursionAvailable?: boolean;
 }
 
 /** Our advertised EDNS payload size (the DNS Flag Day 2020 value: no fragmentation). */
@@ -85,7 +91,7 @@ function encodeRecord(a: Answer, qname: string | undefined): Buffer {
 /** Encodes the response to `q`; `limit` is the largest size allowed (UDP), undefined for TCP. */
 export function encodeResponse(q: Pick<Query, 'id' | 'opcode' | 'rd' | 'question' | 'ednsSize'>, body: ResponseBody, limit?: number): Buffer {
   const opt: Answer[] = q.ednsSize === undefined ? [] : [{ name: '.', type: 'OPT', udpPayloadSize: EDNS_SIZE, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }];
-  const flags = 0x8000 | (q.opcode << 11) | (body.authoritative ? packet.AUTHORITATIVE_ANSWER : 0) | (q.rd ? packet.RECURSION_DESIRED : 0) | packet.RECURSION_AVAILABLE | (body.rcode & 0xf);
+  const flags = 0x8000 | (q.opcode << 11) | (body.authoritative ? packet.AUTHORITATIVE_ANSWER : 0) | (q.rd ? packet.RECURSION_DESIRED : 0) | (body.recursionAvailable === false ? 0 : packet.RECURSION_AVAILABLE) | (body.rcode & 0xf);
   const qname = q.question?.name.replace(/\.$/, '').toLowerCase();
   const question = Buffer.alloc(q.question ? codec.question.encodingLength(q.question) : 0);
   if (q.question) codec.question.encode(q.question, question, 0);
@@ -105,15 +111,21 @@ export function encodeResponse(q: Pick<Query, 'id' | 'opcode' | 'rd' | 'question
     header.writeUInt16BE(ar.length + optBytes.length, 10);
     return Buffer.concat([header, question, ...an, ...ns, ...ar, ...optBytes]);
   };
-  if (limit === undefined || size(answers, authorities, additionals, optBytes) <= limit) return make(answers, authorities, additionals, false);
+  const tc = body.truncated === true;
+  if (limit === undefined || size(answers, authorities, additionals, optBytes) <= limit) return make(answers, authorities, additionals, tc);
   // Additional records are optional: dropping them needs no TC (RFC 2181 §9).
-  if (size(answers, authorities, optBytes) <= limit) return make(answers, authorities, [], false);
-  return make([], [], [], true);
-}
-
-/** A response with no records (errors: FORMERR, SERVFAIL, NOTIMP, REFUSED). */
-export function errorResponse(q: Pick<Query, 'id' | 'opcode' | 'rd' | 'question' | 'ednsSize'>, rcode: number): Buffer {
-  return encodeResponse(q, { rcode });
+  if (size(answers, authorities, optBytes) <= limit) return make(answers, authorities, [], tc);
+  // Whole records from the front of each section while they fit; the OPT record always stays.
+  let room = limit - size(optBytes);
+  const fit = (list: Buffer[]) => {
+    let n = 0;
+    while (n < list.length && (list[n]?.length ?? 0) <= room) room -= list[n++]?.length ?? 0;
+    return list.slice(0, n);
+  };
+  const an = fit(answers);
+  // A section is cut only after the one before it is whole, so the answer never skips a record.
+  const ns = an.length === answers.length ? fit(authorities) : [];
+  return make(an, ns, [], true);
 }
 
 /** Rewrites a message's ID in place and returns it (forwarded queries travel under our own IDs). */
@@ -127,11 +139,11 @@ export function encodeQuery(id: number, question: Question): Buffer {
   return packet.encode({ type: 'query', id, flags: packet.RECURSION_DESIRED, questions: [question] });
 }
 
-/** The rcode and answers of a response; undefined when it cannot be read. */
-export function readResponse(buf: Buffer): { rcode: number; answers: Answer[] } | undefined {
+/** The rcode, TC bit and answers of a response; undefined when it cannot be read. */
+export function readResponse(buf: Buffer): { rcode: number; truncated: boolean; answers: Answer[] } | undefined {
   try {
     const d = packet.decode(buf);
-    return { rcode: buf.readUInt16BE(2) & 0xf, answers: d.answers ?? [] };
+    return { rcode: buf.readUInt16BE(2) & 0xf, truncated: (buf.readUInt16BE(2) & packet.TRUNCATED_RESPONSE) !== 0, answers: d.answers ?? [] };
   } catch {
     return undefined;
   }

@@ -4,27 +4,11 @@ import assert from 'node:assert/strict';
 import type { Logger } from '../util/log.js';
 import { clearStaleUdp, staleUdpDeletions } from './conntrack.js';
 import type { NodeNetwork, ProxySnapshot, ServiceEndpoint, ServicePort } from './model.js';
+import { endpoint, servicePort, snapshotOf } from './testing/fixtures.js';
 
-const dns: ServicePort = {
-  id: 'kube-system/dns:dns',
-  namespace: 'kube-system',
-  name: 'dns',
-  portName: 'dns',
-  protocol: 'UDP',
-  clusterIP: '10.96.0.10',
-  port: 53,
-  nodePort: 30053,
-  externalIPs: [],
-  loadBalancerIPs: ['10.97.0.5'],
-  loadBalancerSourceRanges: [],
-  externalLocal: false,
-  internalLocal: false,
-};
-const ep = (n: number, o: Partial<ServiceEndpoint> = {}): ServiceEndpoint => ({ ip: `10.244.1.${n}`, port: 5353, ready: true, serving: true, terminating: false, local: true, ...o });
-const snap = (sp: ServicePort | undefined, eps: ServiceEndpoint[]): ProxySnapshot => ({
-  services: new Map(sp ? [[sp.id, sp]] : []),
-  endpoints: new Map(sp ? [[sp.id, eps]] : []),
-});
+const dns = servicePort({ id: 'kube-system/dns:dns', protocol: 'UDP', port: 53, nodePort: 30053, loadBalancerIPs: ['10.97.0.5'] });
+const ep = (n: number, o: Partial<ServiceEndpoint> = {}) => endpoint(n, { port: 5353, ...o });
+const snap = (sp: ServicePort | undefined, eps: ServiceEndpoint[]) => snapshotOf(sp ? [[sp, eps]] : []);
 const to = (ip: string) => ['--reply-src', ip, '--reply-port-src', '5353'];
 
 test('staleUdpDeletions', () => {

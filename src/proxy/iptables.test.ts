@@ -7,27 +7,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createLogger } from '../util/log.js';
 import { IptablesBackend } from './iptables.js';
-import type { ProxySnapshot, ServiceEndpoint, ServicePort } from './model.js';
+import type { ServicePort } from './model.js';
+import { endpoint, servicePort, snapshotOf } from './testing/fixtures.js';
 import { createNetLab, LAB, type From, type LabPod, type NetLab } from './testing/netlab.js';
 
 const root = process.getuid?.() === 0;
 const logger = createLogger('proxy-test');
-
-const port = (over: Partial<ServicePort> & { id: string; clusterIP: string }): ServicePort => ({
-  namespace: 'default',
-  name: over.id.split('/')[1]?.split(':')[0] ?? 'svc',
-  portName: '',
-  protocol: 'TCP',
-  port: 80,
-  externalIPs: [],
-  loadBalancerIPs: [],
-  loadBalancerSourceRanges: [],
-  externalLocal: false,
-  internalLocal: false,
-  ...over,
-});
-const endpoint = (pod: LabPod, over: Partial<ServiceEndpoint> = {}): ServiceEndpoint => ({ ip: pod.ip, port: LAB.podTcpPort, ready: true, serving: true, terminating: false, local: true, ...over });
-const snapshot = (entries: [ServicePort, ServiceEndpoint[]][]): ProxySnapshot => ({ services: new Map(entries.map(([p]) => [p.id, p])), endpoints: new Map(entries.map(([p, e]) => [p.id, e])) });
 
 /** The pod names answering `n` fresh connections. */
 async function answers(lab: NetLab, from: From, ip: string, p: number, n = 20): Promise<Set<string>> {
@@ -49,10 +34,10 @@ async function withLab(t: { after: (fn: () => Promise<void>) => void }, pods: nu
 test('ClusterIP, NodePort and LoadBalancer reach both pods from the node, a pod and outside', { skip: !root && 'needs root' }, async (t) => {
   const { lab, backend } = await withLab(t, 2);
   const [p1, p2] = lab.pods as [LabPod, LabPod];
-  const web = port({ id: 'default/web:', clusterIP: '10.96.0.10', nodePort: 30080, loadBalancerIPs: ['10.97.0.1'] });
-  const dns = port({ id: 'default/dns:', clusterIP: '10.96.0.53', port: 53, protocol: 'UDP' });
+  const web = servicePort({ id: 'default/web:', clusterIP: '10.96.0.10', nodePort: 30080, loadBalancerIPs: ['10.97.0.1'] });
+  const dns = servicePort({ id: 'default/dns:', clusterIP: '10.96.0.53', port: 53, protocol: 'UDP' });
   await backend.sync({
-    snapshot: snapshot([
+    snapshot: snapshotOf([
       [web, [endpoint(p1), endpoint(p2)]],
       [dns, [endpoint(p1, { port: LAB.podUdpPort })]],
     ]),
@@ -72,24 +57,24 @@ test('ClusterIP, NodePort and LoadBalancer reach both pods from the node, a pod 
 test('no endpoints: refused at once; endpoint changes apply incrementally; affinity sticks', { skip: !root && 'needs root' }, async (t) => {
   const { lab, backend } = await withLab(t, 2);
   const [p1, p2] = lab.pods as [LabPod, LabPod];
-  const web = port({ id: 'default/web:', clusterIP: '10.96.0.10' });
-  const empty = port({ id: 'default/empty:', clusterIP: '10.96.0.11', nodePort: 30090 });
-  await backend.sync({ snapshot: snapshot([[web, [endpoint(p1), endpoint(p2)]], [empty, []]]), changed: 'all' });
+  const web = servicePort({ id: 'default/web:', clusterIP: '10.96.0.10' });
+  const empty = servicePort({ id: 'default/empty:', clusterIP: '10.96.0.11', nodePort: 30090 });
+  await backend.sync({ snapshot: snapshotOf([[web, [endpoint(p1), endpoint(p2)]], [empty, []]]), changed: 'all' });
   const refused = await lab.exec('node', 'curl', ['-s', '--max-time', '5', 'http://10.96.0.11/']);
   assert.equal(refused.code, 7, `curl exit ${refused.code}: connection refused, not a timeout`);
   const refusedNodePort = await lab.exec('outside', 'curl', ['-s', '--max-time', '5', 'http://192.168.77.1:30090/']);
   assert.equal(refusedNodePort.code, 7, `NodePort without endpoints: curl exit ${refusedNodePort.code}`);
 
-  await backend.sync({ snapshot: snapshot([[web, [endpoint(p1)]], [empty, []]]), changed: new Set([web.id]) });
+  await backend.sync({ snapshot: snapshotOf([[web, [endpoint(p1)]], [empty, []]]), changed: new Set([web.id]) });
   assert.deepEqual(await answers(lab, 'node', '10.96.0.10', 80, 10), new Set([p1.name]), 'the removed endpoint gets nothing');
 
   const sticky: ServicePort = { ...web, affinitySeconds: 300 };
-  await backend.sync({ snapshot: snapshot([[sticky, [endpoint(p1), endpoint(p2)]], [empty, []]]), changed: new Set([web.id]) });
+  await backend.sync({ snapshot: snapshotOf([[sticky, [endpoint(p1), endpoint(p2)]], [empty, []]]), changed: new Set([web.id]) });
   assert.equal((await answers(lab, 'outside', '10.96.0.10', 80, 12)).size, 1, 'a client sticks to one endpoint');
 
   // A second proxy instance (a restart) rewrites the same chains in place and removes stale ones.
   const restarted = new IptablesBackend({ net: lab.net, logger });
-  await restarted.sync({ snapshot: snapshot([[web, [endpoint(p2)]]]), changed: 'all' });
+  await restarted.sync({ snapshot: snapshotOf([[web, [endpoint(p2)]]]), changed: 'all' });
   assert.deepEqual(await answers(lab, 'node', '10.96.0.10', 80, 5), new Set([p2.name]));
   const save = await lab.exec('node', 'iptables-save', []);
   assert.equal(save.stdout.match(/-j KLAB-SERVICES/g)?.length, 5, 'each jump from a built-in chain exists once');
@@ -103,8 +88,8 @@ test('no endpoints: refused at once; endpoint changes apply incrementally; affin
 test('externalTrafficPolicy Local keeps the client address and serves only local endpoints', { skip: !root && 'needs root' }, async (t) => {
   const { lab, backend } = await withLab(t, 2);
   const [p1, p2] = lab.pods as [LabPod, LabPod];
-  const local = port({ id: 'default/local:', clusterIP: '10.96.0.12', nodePort: 30085, externalLocal: true });
-  await backend.sync({ snapshot: snapshot([[local, [endpoint(p1), endpoint(p2, { local: false })]]]), changed: 'all' });
+  const local = servicePort({ id: 'default/local:', clusterIP: '10.96.0.12', nodePort: 30085, externalLocal: true });
+  await backend.sync({ snapshot: snapshotOf([[local, [endpoint(p1), endpoint(p2, { local: false })]]]), changed: 'all' });
   assert.deepEqual(await answers(lab, 'outside', '192.168.77.1', 30085, 10), new Set([p1.name]), 'only the local endpoint');
   const ct = await lab.exec('node', 'conntrack', ['-L', '-p', 'tcp', '--orig-port-dst', '30085']);
   assert.match(ct.stdout, new RegExp(`src=${p1.ip} dst=${LAB.outsideIP}`), `the reply goes to the client itself (no SNAT): ${ct.stdout}`);

@@ -62,14 +62,16 @@ export class IptablesBackend implements ProxyBackend {
   }
 
   async sync(req: SyncRequest): Promise<void> {
-    if (!this.#prepared) {
+    const full = req.changed === 'all' || this.#chains === undefined;
+    // A full sync also repairs the link and its routes (another proxy's cleanup may have taken them).
+    if (!this.#prepared || full) {
       await applySysctls(this.#net, this.#log);
       await ensureLink(this.#net);
       this.#prepared = true;
     }
-    const full = req.changed === 'all' || this.#chains === undefined;
-    // Nothing changed: the kernel already has these rules (rewriting the dispatch chain costs ~1 s at 10,000 Services).
-    if (!full && req.changed.size === 0) return;
+    // Nothing changed: the kernel already has these rules (rewriting the dispatch chain costs ~1 s at
+    // 10,000 Services); only check that nobody flushed the built-in chains' jumps to ours.
+    if (!full && req.changed.size === 0) return this.#ensureJumps();
     const existing = full ? await this.#readChains() : (this.#chains as Chains);
     const out = buildRestore({ prefix: this.#net.prefix, clusterCIDR: this.#net.clusterCIDR, snapshot: req.snapshot, changed: full ? 'all' : req.changed, existing });
     const r = await this.#net.exec('iptables-restore', ['--noflush', '-w', '5'], out.script);
@@ -79,7 +81,8 @@ export class IptablesBackend implements ProxyBackend {
     }
     this.#chains = out.chains;
     this.lastRules = out.rules;
-    if (full) await this.#ensureJumps();
+    // Every sync: a firewall reload flushing INPUT/FORWARD/PREROUTING must not break Services for long.
+    await this.#ensureJumps();
     const lbIPs = new Set<string>();
     for (const sp of req.snapshot.services.values()) for (const ip of sp.loadBalancerIPs) lbIPs.add(ip);
     await syncLinkAddresses(this.#net, lbIPs);
@@ -92,16 +95,20 @@ export class IptablesBackend implements ProxyBackend {
   }
 
   async cleanup(): Promise<void> {
-    for (const j of baseJumps(this.#net.prefix)) {
-      while ((await this.#iptables(['-t', j.table, '-D', j.chain, ...j.args])).code === 0) {
-        // a jump inserted twice (e.g. by two proxies racing) is removed every time
-      }
+    // From the kernel's own listing: jumps into our chains from anywhere (whatever their comment,
+    // e.g. written by an older build), then our chains, flushed and deleted in one transaction.
+    const mine = `${this.#net.prefix}-`;
+    const sections: string[] = [];
+    for (const table of ['filter', 'nat'] as const) {
+      const r = await this.#net.exec('iptables-save', ['-t', table]);
+      if (r.code !== 0) throw new Error(`iptables-save -t ${table}: ${r.stderr.trim()}`);
+      const chains = [...r.stdout.matchAll(/^:(\S+) /gm)].map((m) => m[1] ?? '').filter((c) => c.startsWith(mine));
+      const jumps = r.stdout.split('\n').filter((l) => l.startsWith('-A ') && !l.startsWith(`-A ${mine}`) && l.includes(` -j ${mine}`));
+      if (chains.length === 0 && jumps.length === 0) continue;
+      sections.push(`*${table}`, ...jumps.map((l) => `-D ${l.slice(3)}`), ...chains.map((c) => `:${c} - [0:0]`), ...chains.map((c) => `-X ${c}`), 'COMMIT');
     }
-    const chains = await this.#readChains();
-    const section = (table: string, names: Set<string>) => (names.size === 0 ? [] : [`*${table}`, ...[...names].map((n) => `:${n} - [0:0]`), ...[...names].map((n) => `-X ${n}`), 'COMMIT']);
-    const script = [...section('filter', chains.filter), ...section('nat', chains.nat), ''].join('\n');
-    if (script.trim()) {
-      const r = await this.#net.exec('iptables-restore', ['--noflush', '-w', '5'], script);
+    if (sections.length > 0) {
+      const r = await this.#net.exec('iptables-restore', ['--noflush', '-w', '5'], sections.join('\n') + '\n');
       if (r.code !== 0) throw new Error(`removing ${this.#net.prefix} chains: ${r.stderr.trim()}`);
     }
     await removeLink(this.#net);

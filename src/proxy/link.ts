@@ -12,7 +12,7 @@ async function ip(net: NodeNetwork, args: string[], okCodes: readonly number[] =
   return r.stdout;
 }
 
-/** Creates the link (idempotent), brings it up and routes the Service CIDR to it. */
+/** Creates the link (idempotent), brings it up and routes the Service CIDR (and {@link NodeNetwork.linkRoutes}) to it; run again to repair them. */
 export async function ensureLink(net: NodeNetwork): Promise<void> {
   const show = await net.exec('ip', ['link', 'show', 'dev', net.link]);
   if (show.code !== 0) await ip(net, ['link', 'add', net.link, 'type', 'bridge'], [0, 2]);
@@ -24,7 +24,13 @@ async function routeServiceCIDR(net: NodeNetwork): Promise<void> {
   // The source for node → ClusterIP traffic stays the node's own address: pods route back to it,
   // never to an address on this link.
   const src = net.nodeIPs[0];
-  await ip(net, ['route', 'replace', net.serviceCIDR, 'dev', net.link, ...(src && !src.startsWith('127.') ? ['src', src] : [])]);
+  const via = ['dev', net.link, ...(src && !src.startsWith('127.') ? ['src', src] : [])];
+  for (const cidr of [net.serviceCIDR, ...(net.linkRoutes ?? [])]) {
+    // Another device holding the route (e.g. a second proxy with the same CIDR) is taken over, loudly.
+    const have = await net.exec('ip', ['-4', '-o', 'route', 'show', 'exact', cidr]);
+    if (have.stdout.trim() && !have.stdout.includes(`dev ${net.link} `)) net.log?.(`route ${cidr} was on another device; taking it: ${have.stdout.trim()}`);
+    await ip(net, ['route', 'replace', cidr, ...via]);
+  }
 }
 
 /** The IPv4 addresses on the link now. */

@@ -91,9 +91,13 @@ export interface NodeNetwork {
    * `<prefix>-` (at most 6 characters, upper case), the nftables table is `<prefix lower-cased>`.
    */
   readonly prefix: string;
+  /** More destinations routed to the link: the LoadBalancer pool, so an address not (or no longer) on the node stays here too. */
+  readonly linkRoutes?: readonly string[];
   /** A device-less link (a bridge without ports) carrying LoadBalancer addresses (and ClusterIPs in userspace mode). */
   readonly link: string;
   readonly exec: Exec;
+  /** Where node-level warnings go (e.g. a route taken over from another device). */
+  readonly log?: (message: string) => void;
 }
 
 /**

@@ -11,36 +11,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../util/log.js';
-import type { ProxySnapshot, ServiceEndpoint, ServicePort, SyncRequest } from './model.js';
+import type { ServiceEndpoint, SyncRequest } from './model.js';
 import { NftablesBackend } from './nftables.js';
+import { endpoint, servicePort, snapshotOf } from './testing/fixtures.js';
 import { createNetLab, LAB, type From, type LabPod, type NetLab } from './testing/netlab.js';
 
 const skip = process.getuid?.() !== 0 && 'needs root (network namespaces)';
 const NODE_IP = '192.168.77.1';
 const logger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 
-function port(o: Partial<ServicePort> & { name: string }): ServicePort {
-  return {
-    id: `default/${o.name}:`,
-    namespace: 'default',
-    portName: '',
-    protocol: 'TCP',
-    clusterIP: '10.96.0.10',
-    port: 80,
-    externalIPs: [],
-    loadBalancerIPs: [],
-    loadBalancerSourceRanges: [],
-    externalLocal: false,
-    internalLocal: false,
-    ...o,
-  };
-}
-const eps = (pods: readonly LabPod[], o: Partial<ServiceEndpoint> = {}, udp = false): ServiceEndpoint[] =>
-  pods.map((p) => ({ ip: p.ip, port: udp ? LAB.podUdpPort : LAB.podTcpPort, ready: true, serving: true, terminating: false, local: true, ...o }));
-const snapshot = (entries: [ServicePort, ServiceEndpoint[]][]): ProxySnapshot => ({
-  services: new Map(entries.map(([sp]) => [sp.id, sp])),
-  endpoints: new Map(entries.map(([sp, e]) => [sp.id, e])),
-});
+const eps = (pods: readonly LabPod[], o: Partial<ServiceEndpoint> = {}) => pods.map((p) => endpoint(p, o));
 
 /** A lab with `pods` pods and a backend on its node; both are removed after the test. */
 async function setUp(t: TestContext, pods: number): Promise<{ lab: NetLab; backend: NftablesBackend; p: LabPod[] }> {
@@ -88,8 +68,8 @@ async function flows(lab: NetLab, args: string[]): Promise<[string, string][]> {
 
 test('nftables: ClusterIP, NodePort and LoadBalancer reach every pod from everywhere', { skip }, async (t) => {
   const { lab, backend, p } = await setUp(t, 2);
-  const sp = port({ name: 'web', nodePort: 30080, loadBalancerIPs: ['10.97.0.1'] });
-  await backend.sync({ snapshot: snapshot([[sp, eps(p)]]), changed: 'all' });
+  const sp = servicePort({ name: 'web', nodePort: 30080, loadBalancerIPs: ['10.97.0.1'] });
+  await backend.sync({ snapshot: snapshotOf([[sp, eps(p)]]), changed: 'all' });
   const both = (seen: Map<string, number>, what: string) => assert.deepEqual([...seen.keys()].sort(), ['pod1', 'pod2'], `${what}: ${JSON.stringify([...seen])}`);
 
   both(await spread(lab, 'node', '10.96.0.10', 80), 'ClusterIP from the node');
@@ -108,9 +88,9 @@ test('nftables: ClusterIP, NodePort and LoadBalancer reach every pod from everyw
 test('nftables: no endpoints is a refusal, never a timeout; a pod reaches itself (hairpin)', { skip }, async (t) => {
   const { lab, backend, p } = await setUp(t, 1);
   const pod = p[0] as LabPod;
-  const empty = port({ name: 'empty', nodePort: 30081, loadBalancerIPs: ['10.97.0.2'] });
-  const self = port({ name: 'self', clusterIP: '10.96.0.11' });
-  await backend.sync({ snapshot: snapshot([[empty, eps(p, { ready: false, serving: false })], [self, eps(p)]]), changed: 'all' });
+  const empty = servicePort({ name: 'empty', nodePort: 30081, loadBalancerIPs: ['10.97.0.2'] });
+  const self = servicePort({ name: 'self', clusterIP: '10.96.0.11' });
+  await backend.sync({ snapshot: snapshotOf([[empty, eps(p, { ready: false, serving: false })], [self, eps(p)]]), changed: 'all' });
   assert.equal(await connect(lab, 'node', '10.96.0.10', 80), 'refused', 'ClusterIP from the node');
   assert.equal(await connect(lab, pod, '10.96.0.10', 80), 'refused', 'ClusterIP from a pod');
   assert.equal(await connect(lab, 'outside', NODE_IP, 30081), 'refused', 'NodePort from outside');
@@ -120,9 +100,9 @@ test('nftables: no endpoints is a refusal, never a timeout; a pod reaches itself
 
 test('nftables: loadBalancerSourceRanges drops other clients', { skip }, async (t) => {
   const { lab, backend, p } = await setUp(t, 1);
-  const closed = port({ name: 'closed', loadBalancerIPs: ['10.97.0.5'], loadBalancerSourceRanges: ['10.0.0.0/8'] });
-  const open = port({ name: 'open', clusterIP: '10.96.0.11', loadBalancerIPs: ['10.97.0.6'], loadBalancerSourceRanges: ['192.168.77.0/24'] });
-  await backend.sync({ snapshot: snapshot([[closed, eps(p)], [open, eps(p)]]), changed: 'all' });
+  const closed = servicePort({ name: 'closed', loadBalancerIPs: ['10.97.0.5'], loadBalancerSourceRanges: ['10.0.0.0/8'] });
+  const open = servicePort({ name: 'open', clusterIP: '10.96.0.11', loadBalancerIPs: ['10.97.0.6'], loadBalancerSourceRanges: ['192.168.77.0/24'] });
+  await backend.sync({ snapshot: snapshotOf([[closed, eps(p)], [open, eps(p)]]), changed: 'all' });
   assert.equal(await connect(lab, 'outside', '10.97.0.5', 80), 'timeout', 'outside the ranges: dropped');
   assert.equal(await connect(lab, 'outside', '10.97.0.6', 80), 'ok', 'inside the ranges');
   // The node (192.168.77.1, in range) reaching its own LB address comes from that address.
@@ -131,8 +111,8 @@ test('nftables: loadBalancerSourceRanges drops other clients', { skip }, async (
 
 test('nftables: ClientIP affinity keeps a client on one pod', { skip }, async (t) => {
   const { lab, backend, p } = await setUp(t, 3);
-  const sp = port({ name: 'sticky', affinitySeconds: 600 });
-  await backend.sync({ snapshot: snapshot([[sp, eps(p)]]), changed: 'all' });
+  const sp = servicePort({ name: 'sticky', affinitySeconds: 600 });
+  await backend.sync({ snapshot: snapshotOf([[sp, eps(p)]]), changed: 'all' });
   for (const from of ['node', p[0] as LabPod] as From[]) {
     const seen = await spread(lab, from, '10.96.0.10', 80, 12);
     assert.equal(seen.size, 1, JSON.stringify([...seen]));
@@ -142,8 +122,8 @@ test('nftables: ClientIP affinity keeps a client on one pod', { skip }, async (t
 test('nftables: externalTrafficPolicy Local keeps the client address and stays on local pods', { skip }, async (t) => {
   const { lab, backend, p } = await setUp(t, 2);
   // pod2 plays an endpoint on another node.
-  const sp = port({ name: 'local', nodePort: 30082, externalLocal: true });
-  await backend.sync({ snapshot: snapshot([[sp, [...eps(p.slice(0, 1)), ...eps(p.slice(1), { local: false })]]]), changed: 'all' });
+  const sp = servicePort({ name: 'local', nodePort: 30082, externalLocal: true });
+  await backend.sync({ snapshot: snapshotOf([[sp, [...eps(p.slice(0, 1)), ...eps(p.slice(1), { local: false })]]]), changed: 'all' });
   assert.deepEqual([...(await spread(lab, 'outside', NODE_IP, 30082, 12)).keys()], ['pod1'], 'outside clients reach local pods only');
   const mine = await flows(lab, ['-p', 'tcp', '--orig-port-dst', '30082', '--orig-src', LAB.outsideIP]);
   assert.ok(mine.length > 0 && mine.every(([src, dst]) => src === (p[0] as LabPod).ip && dst === LAB.outsideIP), `not SNATed: ${JSON.stringify(mine)}`);
@@ -153,23 +133,23 @@ test('nftables: externalTrafficPolicy Local keeps the client address and stays o
 
 test('nftables: incremental syncs rewrite only what changed and leave a table equal to a full write', { skip }, async (t) => {
   const { lab, backend, p } = await setUp(t, 3);
-  const web = port({ name: 'web', nodePort: 30080 });
-  const api = port({ name: 'api', clusterIP: '10.96.0.11', loadBalancerIPs: ['10.97.0.3'], loadBalancerSourceRanges: ['192.168.77.0/24'] });
+  const web = servicePort({ name: 'web', nodePort: 30080 });
+  const api = servicePort({ name: 'api', clusterIP: '10.96.0.11', loadBalancerIPs: ['10.97.0.3'], loadBalancerSourceRanges: ['192.168.77.0/24'] });
   const lbOnLink = async () => (await lab.exec('node', 'ip', ['-4', '-o', 'addr', 'show', 'dev', lab.net.link])).stdout.match(/10\.97\.0\.\d+/g) ?? [];
   const steps: { req: SyncRequest; check: () => Promise<void> }[] = [
     {
-      req: { snapshot: snapshot([[web, eps(p)], [api, eps(p)]]), changed: 'all' },
+      req: { snapshot: snapshotOf([[web, eps(p)], [api, eps(p)]]), changed: 'all' },
       check: async () => assert.deepEqual(await lbOnLink(), ['10.97.0.3']),
     },
     {
-      req: { snapshot: snapshot([[web, eps(p.slice(0, 1))], [api, eps(p)]]), changed: new Set([web.id]) },
+      req: { snapshot: snapshotOf([[web, eps(p.slice(0, 1))], [api, eps(p)]]), changed: new Set([web.id]) },
       check: async () => {
         assert.deepEqual([...(await spread(lab, 'outside', NODE_IP, 30080, 10)).keys()], ['pod1'], 'removed endpoints get nothing');
         assert.equal((await spread(lab, 'outside', '10.97.0.3', 80)).size, 3, 'the other service is untouched');
       },
     },
     {
-      req: { snapshot: snapshot([[{ ...web, affinitySeconds: 60 }, eps(p.slice(0, 1))], [{ ...api, loadBalancerIPs: ['10.97.0.4'] }, []]]), changed: new Set([web.id, api.id]) },
+      req: { snapshot: snapshotOf([[{ ...web, affinitySeconds: 60 }, eps(p.slice(0, 1))], [{ ...api, loadBalancerIPs: ['10.97.0.4'] }, []]]), changed: new Set([web.id, api.id]) },
       check: async () => {
         assert.equal(await connect(lab, 'outside', '10.97.0.4', 80), 'refused');
         assert.deepEqual(await lbOnLink(), ['10.97.0.4']);
@@ -177,11 +157,11 @@ test('nftables: incremental syncs rewrite only what changed and leave a table eq
     },
     {
       // A new affinity timeout re-creates the sets.
-      req: { snapshot: snapshot([[{ ...web, affinitySeconds: 30 }, eps(p)]]), changed: new Set([web.id, api.id]) },
+      req: { snapshot: snapshotOf([[{ ...web, affinitySeconds: 30 }, eps(p)]]), changed: new Set([web.id, api.id]) },
       check: async () => assert.equal((await spread(lab, 'outside', NODE_IP, 30080, 8)).size, 1, 'sticky'),
     },
     {
-      req: { snapshot: snapshot([[{ ...web, externalLocal: true }, eps(p.slice(1))]]), changed: new Set([web.id]) },
+      req: { snapshot: snapshotOf([[{ ...web, externalLocal: true }, eps(p.slice(1))]]), changed: new Set([web.id]) },
       check: async () => {
         assert.deepEqual([...(await spread(lab, 'node', '10.96.0.10', 80)).keys()].sort(), ['pod2', 'pod3']);
         assert.deepEqual(await lbOnLink(), []);
@@ -228,8 +208,8 @@ setTimeout(() => { process.stdout.write('gave up after ' + out.join(' ')); proce
 
 test('nftables: a restarted proxy rewrites the table without breaking connections; cleanup removes it all', { skip }, async (t) => {
   const { lab, backend, p } = await setUp(t, 2);
-  const sp = port({ name: 'web', loadBalancerIPs: ['10.97.0.1'] });
-  const req: SyncRequest = { snapshot: snapshot([[sp, eps(p)]]), changed: 'all' };
+  const sp = servicePort({ name: 'web', loadBalancerIPs: ['10.97.0.1'] });
+  const req: SyncRequest = { snapshot: snapshotOf([[sp, eps(p)]]), changed: 'all' };
   await backend.sync(req);
   const dir = await mkdtemp(join(tmpdir(), 'k8ts-nft-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
@@ -252,12 +232,12 @@ test('nftables: a restarted proxy rewrites the table without breaking connection
 test('nftables: stale UDP flows to a removed endpoint are deleted', { skip }, async (t) => {
   const { lab, backend, p } = await setUp(t, 2);
   const [pod1, pod2] = p as [LabPod, LabPod];
-  const sp = port({ name: 'dns', protocol: 'UDP', port: 53 });
-  await backend.sync({ snapshot: snapshot([[sp, eps([pod1], {}, true)]]), changed: 'all' });
+  const sp = servicePort({ name: 'dns', protocol: 'UDP', port: 53 });
+  await backend.sync({ snapshot: snapshotOf([[sp, eps([pod1], { port: LAB.podUdpPort })]]), changed: 'all' });
   assert.equal(await lab.udpAsk(pod2, '10.96.0.10', 53), 'pod1');
   const toPod1 = ['-p', 'udp', '--orig-dst', '10.96.0.10', '--reply-src', pod1.ip];
   assert.equal((await flows(lab, toPod1)).length, 1, 'the flow exists');
-  await backend.sync({ snapshot: snapshot([[sp, eps([pod2], {}, true)]]), changed: new Set([sp.id]) });
+  await backend.sync({ snapshot: snapshotOf([[sp, eps([pod2], { port: LAB.podUdpPort })]]), changed: new Set([sp.id]) });
   assert.deepEqual(await flows(lab, toPod1), [], 'and is gone after the endpoint left');
   assert.equal(await lab.udpAsk(pod1, '10.96.0.10', 53), 'pod2');
 });

@@ -65,7 +65,8 @@ export class NftablesBackend implements ProxyBackend {
   }
 
   async sync(req: SyncRequest): Promise<void> {
-    if (!this.#prepared) {
+    // A full sync also repairs the link and its routes (another proxy's cleanup may have taken them).
+    if (!this.#prepared || req.changed === 'all') {
       await applySysctls(this.#net, this.#log);
       await ensureLink(this.#net);
       this.#prepared = true;

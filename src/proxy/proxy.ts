@@ -42,7 +42,7 @@ export async function runProxy(o: ProxyOptions, signal: AbortSignal): Promise<vo
   const tracker = new ServiceChangeTracker(o.nodeName);
 
   let wake: (() => void) | undefined;
-  const poke = () => {
+  const poke = (): void => {
     wake?.();
     wake = undefined;
   };
@@ -63,45 +63,59 @@ export async function runProxy(o: ProxyOptions, signal: AbortSignal): Promise<vo
     allServiceKeys: () => services.store.list().map(keyOf),
   };
 
-  informers.start(signal);
+  // The informers stop with the loop, whatever ends it (the signal, or an error escaping below).
+  const stop = new AbortController();
+  const onAbort = () => {
+    stop.abort();
+    poke();
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) stop.abort();
+  informers.start(stop.signal);
   try {
-    if (!(await informers.waitForSync(signal))) return;
+    if (!(await informers.waitForSync(stop.signal))) return;
     o.logger.info('proxy caches synced', { mode: o.backend.mode, services: services.store.list().length });
     let lastSync = 0;
     let lastFull = Date.now();
     let failures = 0;
-    while (!signal.aborted) {
+    while (!stop.signal.aborted) {
       if (!tracker.pending) {
-        const idle = new Promise<void>((resolve) => (wake = resolve));
-        const timer = new AbortController();
-        await Promise.race([idle, sleep(Math.max(0, lastFull + fullSync - Date.now()), AbortSignal.any([signal, timer.signal]))]);
-        timer.abort();
+        let timer: NodeJS.Timeout | undefined;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          timer = setTimeout(resolve, Math.max(0, lastFull + fullSync - Date.now()));
+        });
+        clearTimeout(timer);
         wake = undefined;
-        if (signal.aborted) break;
+        if (stop.signal.aborted) break;
         if (Date.now() - lastFull >= fullSync) tracker.markAll();
         if (!tracker.pending) continue;
       }
       const wait = lastSync + minSync - Date.now();
-      if (wait > 0) await sleep(wait, signal);
-      if (signal.aborted) break;
+      if (wait > 0) await sleep(wait, stop.signal);
+      if (stop.signal.aborted) break;
       lastSync = Date.now();
-      const { snapshot, changed } = tracker.take(lookup);
-      if (changed === 'all') lastFull = lastSync;
+      let changed: Set<string> | 'all' = 'all';
       try {
-        await o.backend.sync({ snapshot, changed });
+        const taken = tracker.take(lookup);
+        changed = taken.changed;
+        if (changed === 'all') lastFull = lastSync;
+        await o.backend.sync(taken);
         failures = 0;
         const ms = Date.now() - lastSync;
-        o.onSync?.({ changed: changed === 'all' ? 'all' : changed.size, services: snapshot.services.size, ms });
-        if (changed === 'all' || changed.size > 0) o.logger.info('proxy rules synced', { mode: o.backend.mode, changed: changed === 'all' ? 'all' : changed.size, servicePorts: snapshot.services.size, ms });
+        o.onSync?.({ changed: changed === 'all' ? 'all' : changed.size, services: taken.snapshot.services.size, ms });
+        if (changed === 'all' || changed.size > 0) o.logger.info('proxy rules synced', { mode: o.backend.mode, changed: changed === 'all' ? 'all' : changed.size, servicePorts: taken.snapshot.services.size, ms });
       } catch (e) {
         failures++;
         tracker.markAll();
         const delay = Math.min(30_000, 1000 * 2 ** Math.min(failures - 1, 5));
         o.logger.error('proxy sync failed; retrying in full', { mode: o.backend.mode, error: e instanceof Error ? e.message : String(e), retryMs: delay });
-        await sleep(delay, signal);
+        await sleep(delay, stop.signal);
       }
     }
   } finally {
+    signal.removeEventListener('abort', onAbort);
+    stop.abort();
     poke();
     await informers.stopped();
     await o.backend.close();

@@ -9,6 +9,7 @@ import type { Protocol, ProxySnapshot, ServiceEndpoint, ServicePort } from './mo
 
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+const IPV4_CIDR = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
 const DEFAULT_AFFINITY_SECONDS = 10800;
 
 /** The ServicePorts one Service contributes (none for ExternalName and headless Services). */
@@ -37,7 +38,8 @@ export function servicePorts(svc: Service): ServicePort[] {
       ...(external && p.nodePort ? { nodePort: p.nodePort } : {}),
       externalIPs,
       loadBalancerIPs: lbIPs,
-      loadBalancerSourceRanges: type === 'LoadBalancer' ? (spec.loadBalancerSourceRanges ?? []) : [],
+      // IPv6 ranges are another family's business (one would make every iptables-restore fail).
+      loadBalancerSourceRanges: type === 'LoadBalancer' ? (spec.loadBalancerSourceRanges ?? []).map((r) => r.trim()).filter((r) => IPV4_CIDR.test(r)) : [],
       ...(affinity !== undefined ? { affinitySeconds: affinity } : {}),
       externalLocal: spec.externalTrafficPolicy === 'Local' && (external || externalIPs.length > 0),
       internalLocal: spec.internalTrafficPolicy === 'Local',
@@ -59,8 +61,9 @@ export function sliceEndpoints(namespace: string, service: string, slices: reado
       const id = `${namespace}/${service}:${port.name ?? ''}`;
       let eps = out.get(id);
       if (!eps) out.set(id, (eps = new Map<string, ServiceEndpoint>()));
-      for (const ep of slice.endpoints) {
-        const ip = ep.addresses[0];
+      // Nothing validates slices written by other clients: a null list or address is skipped, never fatal.
+      for (const ep of slice.endpoints ?? []) {
+        const ip = ep.addresses?.[0];
         if (!ip || !IPV4.test(ip)) continue;
         const c = ep.conditions ?? {};
         const ready = c.ready ?? true;

@@ -6,7 +6,8 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, createServer } from 'node:net';
-import type { NodeNetwork, ServiceEndpoint, ServicePort, SyncRequest } from './model.js';
+import type { NodeNetwork, SyncRequest } from './model.js';
+import { servicePort, snapshotOf, type SnapshotEntry } from './testing/fixtures.js';
 import { UserspaceBackend } from './userspace.js';
 import { TcpListener } from './userspace/tcp.js';
 import { deadPort, exchange, quiet, tcpEndpoint, udpClient, udpEndpoint } from './userspace/testing.js';
@@ -32,29 +33,7 @@ function fakeNet(): NodeNetwork & { calls: string[] } {
   };
 }
 
-function port(id: string, o: Partial<ServicePort>): ServicePort {
-  return {
-    id,
-    namespace: 'default',
-    name: id,
-    portName: '',
-    protocol: 'TCP',
-    port: 80,
-    externalIPs: [],
-    loadBalancerIPs: [],
-    loadBalancerSourceRanges: [],
-    externalLocal: false,
-    internalLocal: false,
-    ...o,
-  };
-}
-
-function req(services: ServicePort[], endpoints: Record<string, ServiceEndpoint[]>, changed: string[] | 'all'): SyncRequest {
-  return {
-    snapshot: { services: new Map(services.map((s) => [s.id, s])), endpoints: new Map(Object.entries(endpoints)) },
-    changed: changed === 'all' ? 'all' : new Set(changed),
-  };
-}
+const req = (entries: SnapshotEntry[], changed: string[] | 'all'): SyncRequest => ({ snapshot: snapshotOf(entries), changed: changed === 'all' ? 'all' : new Set(changed) });
 
 function recordingLogger(): Logger & { warnings: string[] } {
   const warnings: string[] = [];
@@ -76,8 +55,8 @@ async function setup(t: TestContext) {
 test('sync: the link is set up once; addresses follow the Services; ClusterIP serves both endpoints', async (t) => {
   const { net, backend, a, b } = await setup(t);
   const p = await deadPort();
-  const web = port('web', { clusterIP: `${base}.1`, port: p, externalIPs: [`${base}.2`] });
-  await backend.sync(req([web], { web: [a.ep, b.ep] }, 'all'));
+  const web = servicePort({ id: 'web', clusterIP: `${base}.1`, port: p, externalIPs: [`${base}.2`] });
+  await backend.sync(req([[web, [a.ep, b.ep]]], 'all'));
   assert.deepEqual(backend.listening(), [`TCP/${base}.1:${p}`, `TCP/${base}.2:${p}`]);
   const seen = new Set<string>();
   for (let i = 0; i < 4; i++) seen.add((await exchange(p, '', `${base}.1`)).data);
@@ -87,23 +66,23 @@ test('sync: the link is set up once; addresses follow the Services; ClusterIP se
   assert.ok(net.calls.includes(`ip addr add ${base}.2/32 dev k8tstest0`));
 
   net.calls.length = 0;
-  await backend.sync(req([web], { web: [a.ep] }, ['web']));
+  await backend.sync(req([[web, [a.ep]]], ['web']));
   assert.deepEqual(net.calls, [], 'same addresses, link ready: no ip command');
 });
 
 test('sync: only changed ports are touched; an endpoint change keeps the listener', async (t) => {
   const { backend, a, b, listens } = await setup(t);
   const p = await deadPort();
-  const one = port('one', { clusterIP: `${base}.11`, port: p });
-  const two = port('two', { clusterIP: `${base}.12`, port: p });
-  await backend.sync(req([one, two], { one: [a.ep], two: [a.ep] }, 'all'));
+  const one = servicePort({ id: 'one', clusterIP: `${base}.11`, port: p });
+  const two = servicePort({ id: 'two', clusterIP: `${base}.12`, port: p });
+  await backend.sync(req([[one, [a.ep]], [two, [a.ep]]], 'all'));
   assert.equal(listens.mock.callCount(), 2);
   // `two` changes in the snapshot but is not named as changed: it must keep its old endpoints.
-  await backend.sync(req([one, two], { one: [b.ep], two: [b.ep] }, ['one']));
+  await backend.sync(req([[one, [b.ep]], [two, [b.ep]]], ['one']));
   assert.equal(listens.mock.callCount(), 2, 'no listener reopened');
   assert.equal((await exchange(p, '', `${base}.11`)).data, 'b\n');
   assert.equal((await exchange(p, '', `${base}.12`)).data, 'a\n');
-  await backend.sync(req([one], { one: [] }, ['one', 'two']));
+  await backend.sync(req([[one, []]], ['one', 'two']));
   assert.deepEqual(backend.listening(), [`TCP/${base}.11:${p}`]);
   const none = await exchange(p, '', `${base}.11`);
   assert.equal(none.error, 'ECONNRESET', 'no endpoints: reset');
@@ -115,13 +94,13 @@ test('sync: a busy port is logged, the rest applies, and it is retried at the ne
   const p = await deadPort();
   const squatter = createServer();
   await new Promise<void>((r) => squatter.listen(p, `${base}.21`, r));
-  const busy = port('busy', { clusterIP: `${base}.21`, port: p });
-  const fine = port('fine', { clusterIP: `${base}.22`, port: p });
-  await backend.sync(req([busy, fine], { busy: [a.ep], fine: [a.ep] }, 'all'));
+  const busy = servicePort({ id: 'busy', clusterIP: `${base}.21`, port: p });
+  const fine = servicePort({ id: 'fine', clusterIP: `${base}.22`, port: p });
+  await backend.sync(req([[busy, [a.ep]], [fine, [a.ep]]], 'all'));
   assert.deepEqual(backend.listening(), [`TCP/${base}.22:${p}`]);
   assert.match(logger.warnings.join('\n'), /cannot listen.*EADDRINUSE/);
   await new Promise((r) => squatter.close(r));
-  await backend.sync(req([busy, fine], { busy: [a.ep], fine: [a.ep] }, []));
+  await backend.sync(req([[busy, [a.ep]], [fine, [a.ep]]], []));
   assert.deepEqual(backend.listening(), [`TCP/${base}.21:${p}`, `TCP/${base}.22:${p}`]);
   assert.equal((await exchange(p, '', `${base}.21`)).data, 'a\n');
 });
@@ -129,12 +108,12 @@ test('sync: a busy port is logged, the rest applies, and it is retried at the ne
 test('sync: two Service ports on one address:port: the first keeps it, the second takes over when it goes', async (t) => {
   const { backend, logger, a, b } = await setup(t);
   const p = await deadPort();
-  const first = port('first', { clusterIP: `${base}.31`, port: p, externalIPs: [`${base}.33`] });
-  const second = port('second', { clusterIP: `${base}.32`, port: p, externalIPs: [`${base}.33`] });
-  await backend.sync(req([first, second], { first: [a.ep], second: [b.ep] }, 'all'));
+  const first = servicePort({ id: 'first', clusterIP: `${base}.31`, port: p, externalIPs: [`${base}.33`] });
+  const second = servicePort({ id: 'second', clusterIP: `${base}.32`, port: p, externalIPs: [`${base}.33`] });
+  await backend.sync(req([[first, [a.ep]], [second, [b.ep]]], 'all'));
   assert.equal((await exchange(p, '', `${base}.33`)).data, 'a\n');
   assert.match(logger.warnings.join('\n'), /already served by another Service port/);
-  await backend.sync(req([second], { second: [b.ep] }, ['first']));
+  await backend.sync(req([[second, [b.ep]]], ['first']));
   assert.equal((await exchange(p, '', `${base}.33`)).data, 'b\n');
 });
 
@@ -145,21 +124,21 @@ test('sync: a UDP port listens only while it has endpoints', async (t) => {
   const c = await udpClient();
   t.after(() => c.close());
   const p = await deadPort();
-  const dns = port('dns', { protocol: 'UDP', clusterIP: '127.0.0.1', port: p });
-  await backend.sync(req([dns], {}, 'all'));
+  const dns = servicePort({ id: 'dns', protocol: 'UDP', clusterIP: '127.0.0.1', port: p });
+  await backend.sync(req([[dns]], 'all'));
   assert.deepEqual(backend.listening(), []);
-  await backend.sync(req([dns], { dns: [e.ep] }, ['dns']));
+  await backend.sync(req([[dns, [e.ep]]], ['dns']));
   assert.deepEqual(backend.listening(), [`UDP/127.0.0.1:${p}`]);
   assert.equal(await c.ask(p, 'q'), 'u:q');
-  await backend.sync(req([dns], { dns: [] }, ['dns']));
+  await backend.sync(req([[dns, []]], ['dns']));
   assert.deepEqual(backend.listening(), []);
 });
 
 test('close() ends listeners and connections; cleanup() also removes the link', async (t) => {
   const { net, backend, a } = await setup(t);
   const p = await deadPort();
-  const web = port('web', { clusterIP: `${base}.41`, port: p });
-  await backend.sync(req([web], { web: [a.ep] }, 'all'));
+  const web = servicePort({ id: 'web', clusterIP: `${base}.41`, port: p });
+  await backend.sync(req([[web, [a.ep]]], 'all'));
   const open = connect(p, `${base}.41`);
   await new Promise((r) => open.once('data', r));
   const closed = new Promise((r) => open.once('close', r));

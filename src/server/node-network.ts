@@ -23,14 +23,28 @@ export interface ProxyProcessOptions {
   serviceCIDR: string;
   /** What this proxy owns: its chain prefix / nft table and its address link. */
   names: { prefix: string; link: string };
+  /** The LoadBalancer pool's CIDRs, routed to the proxy's link like the Service CIDR. */
+  lbCIDRs?: string[];
   minSyncPeriodMs?: number;
   logger: Logger;
 }
 
 /** The host's NodeNetwork for these options. */
-export function hostNodeNetwork(o: Pick<ProxyProcessOptions, 'nodeIPs' | 'clusterCIDR' | 'serviceCIDR' | 'names'>): NodeNetwork {
-  return { nodeIPs: o.nodeIPs, clusterCIDR: o.clusterCIDR, serviceCIDR: o.serviceCIDR, prefix: o.names.prefix, link: o.names.link, exec: hostExec };
+export function hostNodeNetwork(o: Pick<ProxyProcessOptions, 'nodeIPs' | 'clusterCIDR' | 'serviceCIDR' | 'names' | 'lbCIDRs'>, logger?: Logger): NodeNetwork {
+  return {
+    nodeIPs: o.nodeIPs,
+    clusterCIDR: o.clusterCIDR,
+    serviceCIDR: o.serviceCIDR,
+    linkRoutes: o.lbCIDRs ?? [],
+    prefix: o.names.prefix,
+    link: o.names.link,
+    exec: hostExec,
+    ...(logger ? { log: (m: string) => logger.warn(m) } : {}),
+  };
 }
+
+/** The CIDR entries of a LoadBalancer pool setting (`a-b` ranges and single addresses are not routed). */
+export const poolCIDRs = (pool: string): string[] => pool.split(',').map((p) => p.trim()).filter((p) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(p));
 
 /** Picks the mode: the one asked for, else iptables when its tools exist, else userspace. */
 export async function proxyMode(asked: ProxyMode | undefined, logger: Logger): Promise<ProxyMode> {
@@ -43,7 +57,7 @@ export async function proxyMode(asked: ProxyMode | undefined, logger: Logger): P
 /** Runs the proxy until `signal` aborts. */
 export async function runProxyProcess(o: ProxyProcessOptions, signal: AbortSignal): Promise<void> {
   const mode = await proxyMode(o.mode, o.logger);
-  const backend = await createBackend(mode, { net: hostNodeNetwork(o), logger: o.logger });
+  const backend = await createBackend(mode, { net: hostNodeNetwork(o, o.logger), logger: o.logger });
   const transport = new RestClient(o.config, { qps: 100, burst: 200, userAgent: 'k8ts-proxy' });
   try {
     await runProxy({ transport, backend, nodeName: o.nodeName, minSyncPeriodMs: o.minSyncPeriodMs, logger: o.logger }, signal);
@@ -95,6 +109,8 @@ export async function runClusterDns(o: ClusterDnsOptions, signal: AbortSignal): 
         clusterDomain: o.clusterDomain,
         excludeUpstreams: [o.clusterIP],
         reverseCidrs: [o.serviceCIDR, o.clusterCIDR],
+        // It listens on the node address: names outside the cluster are forwarded for pods and this machine only.
+        recursionFrom: [o.clusterCIDR, o.serviceCIDR],
         logger: o.logger,
       },
       signal,

@@ -7,14 +7,14 @@ import { runApiServer, type ApiServerOptions } from '../apiserver/run.js';
 import { loadKubeconfig } from '../client/config.js';
 import type { KubeletOptions } from '../kubelet/config.js';
 import { startKubelet } from '../kubelet/kubelet.js';
-import type { ControllerSettings } from '../controllers/controller.js';
+import { defaultControllerSettings, type ControllerSettings } from '../controllers/controller.js';
 import { runControllerManagerProcess, runSchedulerProcess, serverIdentity } from './control-loops.js';
 import { openStore } from '../storage/open.js';
 import { startCompactor } from '../storage/serve.js';
 import { createLogger, type Logger } from '../util/log.js';
 import { proxyNames } from '../proxy/backends.js';
 import type { ProxyMode } from '../proxy/model.js';
-import { runClusterDns, runProxyProcess } from './node-network.js';
+import { poolCIDRs, runClusterDns, runProxyProcess } from './node-network.js';
 
 export interface ServerOptions extends Omit<ApiServerOptions, 'store' | 'log'> {
   etcdServers?: string[];
@@ -63,6 +63,7 @@ export async function runServer(o: ServerOptions, signal: AbortSignal): Promise<
               clusterCIDR: agent.clusterCIDR,
               serviceCIDR: agent.serviceCIDR,
               names: proxyNames(agent.dataDir),
+              lbCIDRs: poolCIDRs(o.controllerSettings?.loadBalancerPool ?? defaultControllerSettings.loadBalancerPool),
               logger: createLogger('proxy'),
             };
             loops.push(runProxyProcess(proxy, signal).catch(failed('proxy')));

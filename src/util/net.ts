@@ -13,13 +13,41 @@ export function primaryIPv4(): string {
   return '127.0.0.1';
 }
 
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/** An IPv4 address as a number (0 … 2^32-1); throws on anything else. */
+export function ipv4ToInt(ip: string): number {
+  const m = IPV4.exec(ip);
+  const octets = m ? m.slice(1, 5).map(Number) : [];
+  if (octets.length !== 4 || octets.some((o) => o > 255)) throw new Error(`not an IPv4 address: ${ip}`);
+  return octets.reduce((n, o) => n * 256 + o, 0);
+}
+
+/** The dotted form of an IPv4 address number. */
+export const intToIpv4 = (n: number): string => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+
+/** An IPv4 CIDR as its network address (a number), prefix length and size; throws on anything else. */
+export function parseCidr4(cidr: string): { base: number; bits: number; size: number } {
+  const [ip = '', bitsText = '', extra] = cidr.split('/');
+  const bits = Number(bitsText);
+  if (extra !== undefined || !/^\d{1,2}$/.test(bitsText) || bits > 32) throw new Error(`not an IPv4 CIDR: ${cidr}`);
+  const size = 2 ** (32 - bits);
+  const n = ipv4ToInt(ip);
+  return { base: n - (n % size), bits, size };
+}
+
+/** True when `ip` lies in `cidr` (both IPv4); false for anything malformed. */
+export function inCidr4(ip: string, cidr: string): boolean {
+  try {
+    const { base, size } = parseCidr4(cidr);
+    const n = ipv4ToInt(ip);
+    return n >= base && n < base + size;
+  } catch {
+    return false;
+  }
+}
+
 /** The n-th address of an IPv4 CIDR (10.43.0.0/16, 10 → 10.43.0.10): the cluster DNS ClusterIP is the tenth, as in k3s. */
 export function cidrAddress(cidr: string, n: number): string {
-  const [ip = '', bits = '32'] = cidr.split('/');
-  const parts = ip.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) throw new Error(`not an IPv4 CIDR: ${cidr}`);
-  const size = 2 ** (32 - Number(bits));
-  const base = parts.reduce((a, p) => a * 256 + p, 0);
-  const v = base - (base % size) + n;
-  return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
+  return intToIpv4(parseCidr4(cidr).base + n);
 }

@@ -165,6 +165,17 @@ test('service-lb: of two Services asking for one address the older gets it, whic
   assert.deepEqual(ipsOf(b, 'young'), ['10.44.0.20']);
 });
 
+test('service-lb: an older Service that cannot get its whole request does not block a younger one', async () => {
+  const holder = svc('holder', { loadBalancerIP: '10.44.0.21', created: '2024-01-01T00:00:00Z' });
+  // Asks for .20 and .21 together, but .21 is held: it can never be granted while that lasts.
+  const old = svc('old', { annotations: { 'metallb.universe.tf/loadBalancerIPs': '10.44.0.20,10.44.0.21' }, created: '2024-01-01T00:00:01Z' });
+  const young = svc('young', { loadBalancerIP: '10.44.0.20', created: '2024-01-02T00:00:00Z' });
+  const { b, c } = setUp([holder, old, young]);
+  await c.reconcile('default/holder');
+  await c.reconcile('default/young');
+  assert.deepEqual(ipsOf(b, 'young'), ['10.44.0.20']);
+});
+
 test('service-lb: an exhausted pool records AllocationFailed and retries; a freed address goes to the waiting Service', async () => {
   const { b, c } = setUp([svc('a'), svc('b'), svc('c')], { loadBalancerPool: '10.44.0.1-10.44.0.2' });
   await c.reconcile('default/a');

@@ -150,12 +150,18 @@ export class ServiceLbController implements Controller {
     return ips;
   }
 
-  /** An older Service of ours asking for `ip` too (it gets it first, whichever is reconciled first). */
+  /** An older Service of ours asking for `ip` too that could have it (it gets it first, whichever is reconciled first). */
   #olderClaimant(svc: Service, ip: string): string | undefined {
     for (const other of this.#services.store.list()) {
       if (other === svc || other.metadata?.deletionTimestamp || !wantsAddress(other) || olderFirst(other, svc) >= 0) continue;
       const r = requestedIPs(other);
-      if (r.kind === 'ips' && r.ips.includes(ip) && r.ips.every((x) => this.pool.contains(x))) return objectKey(other);
+      if (r.kind !== 'ips' || !r.ips.includes(ip)) continue;
+      // Only an older Service that could be granted its whole request now wins; one that can never
+      // get it (wrong family, outside the pool, another address held elsewhere) must not block this one.
+      const families = serviceFamilies(other);
+      const otherKey = objectKey(other);
+      const grantable = r.ips.every((x) => this.pool.contains(x) && families.includes(addressFamily(x)) && [undefined, otherKey].includes(this.pool.ownerOf(x)));
+      if (grantable) return otherKey;
     }
     return undefined;
   }

@@ -3,35 +3,34 @@
  * listens there), a deterministic fake pod CIDR per node when NodeIPAM gave none, and a per-node
  * pod IP allocator. The addresses only have to be well-formed and distinct, not reachable.
  */
+import { intToIpv4, ipv4ToInt, parseCidr4 } from '../../util/net.js';
 
 /** Where node InternalIPs come from: node i gets 10.255.0.0 + i + 1. */
 export const NODE_IP_BASE = '10.255.0.0/16';
 /** Default base of the fake pod CIDRs: node i gets the i-th /24 of it. */
 export const DEFAULT_POD_CIDR_BASE = '10.64.0.0/10';
 
-const toInt = (ip: string): number => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
-const toIp = (n: number): string => [24, 16, 8, 0].map((s) => (Math.floor(n / 2 ** s) % 256).toString()).join('.');
-
 /** An IPv4 CIDR as first address and size; throws on anything else (IPv6 pod CIDRs are not faked). */
 export function parseCidr(cidr: string): { base: number; size: number } {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
-  const bits = Number(m?.[5]);
-  if (!m || bits > 32 || m.slice(1, 5).some((o) => Number(o) > 255)) throw new Error(`hollow nodes: not an IPv4 CIDR: "${cidr}"`);
-  const size = 2 ** (32 - bits);
-  return { base: Math.floor(toInt(m.slice(1, 5).join('.')) / size) * size, size };
+  try {
+    const { base, size } = parseCidr4(cidr);
+    return { base, size };
+  } catch {
+    throw new Error(`hollow nodes: not an IPv4 CIDR: "${cidr}"`);
+  }
 }
 
 /** The InternalIP of hollow node `index` (wraps after 65 534 nodes). */
 export function hollowNodeIP(index: number): string {
   const { base, size } = parseCidr(NODE_IP_BASE);
-  return toIp(base + 1 + (index % (size - 2)));
+  return intToIpv4(base + 1 + (index % (size - 2)));
 }
 
 /** The fake pod CIDR of hollow node `index`: the index-th /24 of `podCidrBase` (wrapping). */
 export function fakePodCidr(index: number, podCidrBase = DEFAULT_POD_CIDR_BASE): string {
   const { base, size } = parseCidr(podCidrBase);
   const slots = Math.max(1, Math.floor(size / 256));
-  return `${toIp(base + (index % slots) * 256)}/24`;
+  return `${intToIpv4(base + (index % slots) * 256)}/24`;
 }
 
 /**
@@ -55,7 +54,7 @@ export class PodIpAllocator {
 
   /** Marks an address as taken (a pod that already reports it); ignores ones outside the CIDR. */
   reserve(ip: string): void {
-    const off = toInt(ip) - this.#base;
+    const off = ipv4ToInt(ip) - this.#base;
     if (off >= 0 && off < this.#size) this.#used.add(off);
   }
 
@@ -67,14 +66,14 @@ export class PodIpAllocator {
       this.#next = this.#next + 1 >= this.#size - 1 ? 2 : this.#next + 1;
       if (!this.#used.has(off)) {
         this.#used.add(off);
-        return toIp(this.#base + off);
+        return intToIpv4(this.#base + off);
       }
     }
-    return toIp(this.#base + 2 + (this.#used.size % usable));
+    return intToIpv4(this.#base + 2 + (this.#used.size % usable));
   }
 
   /** Gives an address back. */
   release(ip: string): void {
-    this.#used.delete(toInt(ip) - this.#base);
+    this.#used.delete(ipv4ToInt(ip) - this.#base);
   }
 }

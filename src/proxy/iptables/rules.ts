@@ -23,6 +23,7 @@ export function topChains(prefix: string) {
     markMasq: `${prefix}-MARK-MASQ`,
     externalServices: `${prefix}-EXTERNAL-SERVICES`,
     forward: `${prefix}-FORWARD`,
+    firewall: `${prefix}-FIREWALL`,
   };
 }
 
@@ -35,6 +36,7 @@ export function baseJumps(prefix: string): { table: 'nat' | 'filter'; chain: str
     { table: 'nat', chain: 'PREROUTING', args: [...note('k8ts service portals'), '-j', c.services] },
     { table: 'nat', chain: 'OUTPUT', args: [...note('k8ts service portals'), '-j', c.services] },
     { table: 'nat', chain: 'POSTROUTING', args: [...note('k8ts postrouting rules'), '-j', c.postrouting] },
+    { table: 'filter', chain: 'INPUT', args: [...note('k8ts firewall for 127.0.0.0/8'), '-j', c.firewall] },
     { table: 'filter', chain: 'INPUT', args: [...fresh, ...note('k8ts externally-visible service portals'), '-j', c.externalServices] },
     { table: 'filter', chain: 'INPUT', args: [...fresh, ...note('k8ts service portals'), '-j', c.services] },
     { table: 'filter', chain: 'FORWARD', args: [...note('k8ts forwarding rules'), '-j', c.forward] },
@@ -95,7 +97,8 @@ function servicePortRules(o: BuildInput, sp: ServicePort, out: { decl: string[];
 
   const balance = (name: string, list: ServiceEndpoint[]) => {
     chain(name);
-    if (name === pc.svc && sp.clusterIP) add(`-A ${name} ! -s ${o.clusterCIDR} -d ${sp.clusterIP}/32 ${portMatch(sp, sp.port)} ${comment(`${sp.id} cluster IP`)} -j ${c.markMasq}`);
+    // Off-cluster clients of the ClusterIP are masqueraded in whichever chain serves the ClusterIP.
+    if (name === (sp.internalLocal ? pc.svl : pc.svc) && sp.clusterIP) add(`-A ${name} ! -s ${o.clusterCIDR} -d ${sp.clusterIP}/32 ${portMatch(sp, sp.port)} ${comment(`${sp.id} cluster IP`)} -j ${c.markMasq}`);
     if (sp.affinitySeconds !== undefined) {
       for (const ep of list) {
         const sep = endpointChain(prefix, sp, ep);
@@ -154,7 +157,7 @@ export function buildRestore(o: BuildInput): BuildOutput {
   const nat = { decl: [] as string[], rules: [] as string[] };
   const filter = { decl: [] as string[], rules: [] as string[] };
   const wantNat = new Set<string>([c.services, c.nodeports, c.postrouting, c.markMasq]);
-  const wantFilter = new Set<string>([c.services, c.externalServices, c.forward]);
+  const wantFilter = new Set<string>([c.services, c.externalServices, c.forward, c.firewall]);
   for (const n of wantNat) nat.decl.push(`:${n} - [0:0]`);
   for (const n of wantFilter) filter.decl.push(`:${n} - [0:0]`);
 
@@ -163,6 +166,9 @@ export function buildRestore(o: BuildInput): BuildOutput {
   // Clear the mark so a packet re-entering the stack (e.g. through a bridge) is not masqueraded twice.
   nat.rules.push(`-A ${c.postrouting} -j MARK --xor-mark ${MASQ_MARK}`);
   nat.rules.push(`-A ${c.postrouting} ${comment('k8ts service traffic requiring SNAT')} -j MASQUERADE --random-fully`);
+  // NodePorts on 127.0.0.1 need route_localnet=1, which would also let the network reach anything
+  // bound to loopback (etcd, the registry): only DNATed traffic may arrive for 127.0.0.0/8 from outside it.
+  filter.rules.push(`-A ${c.firewall} -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT ${comment('block incoming localnet connections')} -j DROP`);
   filter.rules.push(`-A ${c.forward} -m mark --mark ${MASQ_MARK}/${MASQ_MARK} ${comment('k8ts forwarding rules')} -j ACCEPT`);
   filter.rules.push(`-A ${c.forward} -m conntrack --ctstate RELATED,ESTABLISHED ${comment('k8ts forwarding conntrack rule')} -j ACCEPT`);
 

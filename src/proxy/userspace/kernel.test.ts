@@ -8,39 +8,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { test, type TestContext } from 'node:test';
-import type { ProxySnapshot, ServiceEndpoint, ServicePort } from '../model.js';
+import { endpoint, servicePort, snapshotOf } from '../testing/fixtures.js';
 import { createNetLab, LAB, type From, type LabPod, type NetLab } from '../testing/netlab.js';
 import { NetnsUserspace } from './netns-process.js';
 
 const root = process.getuid?.() === 0;
 const skip = !root && 'needs root (network namespaces)';
-
-const port = (over: Partial<ServicePort> & { id: string; clusterIP: string }): ServicePort => ({
-  namespace: 'default',
-  name: over.id.split('/')[1]?.split(':')[0] ?? 'svc',
-  portName: '',
-  protocol: 'TCP',
-  port: 80,
-  externalIPs: [],
-  loadBalancerIPs: [],
-  loadBalancerSourceRanges: [],
-  externalLocal: false,
-  internalLocal: false,
-  ...over,
-});
-const endpoint = (pod: { ip: string }, over: Partial<ServiceEndpoint> = {}): ServiceEndpoint => ({
-  ip: pod.ip,
-  port: LAB.podTcpPort,
-  ready: true,
-  serving: true,
-  terminating: false,
-  local: true,
-  ...over,
-});
-const snapshot = (entries: [ServicePort, ServiceEndpoint[]][]): ProxySnapshot => ({
-  services: new Map(entries.map(([p]) => [p.id, p])),
-  endpoints: new Map(entries.map(([p, e]) => [p.id, e])),
-});
 
 /** The pod names answering `n` fresh connections. */
 async function answers(lab: NetLab, from: From, ip: string, p: number, n = 20): Promise<Set<string>> {
@@ -75,7 +48,7 @@ const probe = async (lab: NetLab, from: From, script: string, ip: string, p: num
 async function withLab(t: TestContext, pods: number, o: { connectTimeoutMs?: number } = {}) {
   const lab = await createNetLab({ pods });
   const logs: string[] = [];
-  const backend = new NetnsUserspace({ netns: `${lab.id}-node`, net: lab.net, onLog: (l) => logs.push(l), ...o });
+  const backend = new NetnsUserspace({ netns: lab.netns('node'), net: lab.net, onLog: (l) => logs.push(l), ...o });
   t.after(async () => {
     await backend.cleanup().catch(() => undefined);
     await backend.stop();
@@ -87,11 +60,11 @@ async function withLab(t: TestContext, pods: number, o: { connectTimeoutMs?: num
 test('userspace: ClusterIP, NodePort, LoadBalancer and UDP reach both pods from node, pod and outside', { skip }, async (t) => {
   const { lab, backend, pods } = await withLab(t, 2);
   const [p1, p2] = pods;
-  const web = port({ id: 'default/web:', clusterIP: '10.96.0.10', nodePort: 30080, loadBalancerIPs: ['10.97.0.1'] });
-  const dns = port({ id: 'default/dns:', clusterIP: '10.96.0.53', port: 53, protocol: 'UDP', nodePort: 30053 });
+  const web = servicePort({ id: 'default/web:', clusterIP: '10.96.0.10', nodePort: 30080, loadBalancerIPs: ['10.97.0.1'] });
+  const dns = servicePort({ id: 'default/dns:', clusterIP: '10.96.0.53', port: 53, protocol: 'UDP', nodePort: 30053 });
   const udpEps = [endpoint(p1, { port: LAB.podUdpPort }), endpoint(p2, { port: LAB.podUdpPort })];
   await backend.sync({
-    snapshot: snapshot([
+    snapshot: snapshotOf([
       [web, [endpoint(p1), endpoint(p2)]],
       [dns, udpEps],
     ]),
@@ -120,24 +93,24 @@ test('userspace: ClusterIP, NodePort, LoadBalancer and UDP reach both pods from 
 test('userspace: no endpoints refuse at once; affinity; Local policy; source ranges; a dead endpoint is skipped', { skip }, async (t) => {
   const { lab, backend, pods } = await withLab(t, 2, { connectTimeoutMs: 300 });
   const [p1, p2] = pods;
-  const empty = port({ id: 'default/empty:', clusterIP: '10.96.0.11', nodePort: 30090 });
-  const emptyUdp = port({ id: 'default/emptyudp:', clusterIP: '10.96.0.12', port: 53, protocol: 'UDP' });
-  const sticky = port({ id: 'default/sticky:', clusterIP: '10.96.0.13', affinitySeconds: 600 });
-  const local = port({ id: 'default/local:', clusterIP: '10.96.0.14', nodePort: 30091, externalLocal: true });
-  const ranged = port({ id: 'default/ranged:', clusterIP: '10.96.0.15', loadBalancerIPs: ['10.97.0.2'], loadBalancerSourceRanges: ['192.168.77.0/24'] });
-  const fenced = port({ id: 'default/fenced:', clusterIP: '10.96.0.16', loadBalancerIPs: ['10.97.0.3'], loadBalancerSourceRanges: ['10.0.0.0/8'] });
+  const empty = servicePort({ id: 'default/empty:', clusterIP: '10.96.0.11', nodePort: 30090 });
+  const emptyUdp = servicePort({ id: 'default/emptyudp:', clusterIP: '10.96.0.12', port: 53, protocol: 'UDP' });
+  const sticky = servicePort({ id: 'default/sticky:', clusterIP: '10.96.0.13', affinitySeconds: 600 });
+  const local = servicePort({ id: 'default/local:', clusterIP: '10.96.0.14', nodePort: 30091, externalLocal: true });
+  const ranged = servicePort({ id: 'default/ranged:', clusterIP: '10.96.0.15', loadBalancerIPs: ['10.97.0.2'], loadBalancerSourceRanges: ['192.168.77.0/24'] });
+  const fenced = servicePort({ id: 'default/fenced:', clusterIP: '10.96.0.16', loadBalancerIPs: ['10.97.0.3'], loadBalancerSourceRanges: ['10.0.0.0/8'] });
   // 10.244.1.200 has no pod: its connect hangs on ARP, the 300 ms timeout moves on to a real pod.
-  const flaky = port({ id: 'default/flaky:', clusterIP: '10.96.0.17' });
+  const flaky = servicePort({ id: 'default/flaky:', clusterIP: '10.96.0.17' });
   const both = [endpoint(p1), endpoint(p2)];
   await backend.sync({
-    snapshot: snapshot([
+    snapshot: snapshotOf([
       [empty, []],
       [emptyUdp, []],
       [sticky, both],
       [local, [endpoint(p1), endpoint(p2, { local: false })]],
       [ranged, both],
       [fenced, both],
-      [flaky, [endpoint({ ip: '10.244.1.200' }), endpoint(p1)]],
+      [flaky, [endpoint('10.244.1.200'), endpoint(p1)]],
     ]),
     changed: 'all',
   });
@@ -166,7 +139,7 @@ rl.on('line', () => http.get({ host: '${ip}', port: ${p}, agent }, (r) => {
   const local = r.socket.localPort;
   let b = ''; r.on('data', (d) => (b += d)); r.on('end', () => process.stdout.write(b + ' ' + local + '\\n'));
 }).on('error', (e) => process.stdout.write('error ' + e.code + '\\n')));`;
-  const child = spawn('ip', ['netns', 'exec', `${lab.id}-node`, process.execPath, '-e', script], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('ip', ['netns', 'exec', lab.netns('node'), process.execPath, '-e', script], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const lines = createInterface({ input: child.stdout });
@@ -196,9 +169,9 @@ test('userspace: endpoint changes apply without reopening the listener; open con
   const { lab, backend, pods } = await withLab(t, 2);
   const [p1, p2] = pods;
   const p3 = await lab.addPod('pod3');
-  const web = port({ id: 'default/web:', clusterIP: '10.96.0.10' });
-  const other = port({ id: 'default/other:', clusterIP: '10.96.0.20' });
-  await backend.sync({ snapshot: snapshot([[web, [endpoint(p1)]], [other, [endpoint(p3)]]]), changed: 'all' });
+  const web = servicePort({ id: 'default/web:', clusterIP: '10.96.0.10' });
+  const other = servicePort({ id: 'default/other:', clusterIP: '10.96.0.20' });
+  await backend.sync({ snapshot: snapshotOf([[web, [endpoint(p1)]], [other, [endpoint(p3)]]]), changed: 'all' });
   const inode = await listenerInode(lab, '10.96.0.10', 80);
   const otherInode = await listenerInode(lab, '10.96.0.20', 80);
   assert.ok(inode && otherInode, 'listeners found with ss');
@@ -209,7 +182,7 @@ test('userspace: endpoint changes apply without reopening the listener; open con
   assert.equal(name1, p1.name);
 
   // p1 leaves, p2 comes; `other` is in the snapshot with a new endpoint but not named as changed.
-  await backend.sync({ snapshot: snapshot([[web, [endpoint(p2)]], [other, [endpoint(p1)]]]), changed: new Set([web.id]) });
+  await backend.sync({ snapshot: snapshotOf([[web, [endpoint(p2)]], [other, [endpoint(p1)]]]), changed: new Set([web.id]) });
   assert.equal(await listenerInode(lab, '10.96.0.10', 80), inode, 'same listening socket');
   assert.equal(await listenerInode(lab, '10.96.0.20', 80), otherInode);
   assert.equal(await client.ask(), `${p1.name} ${localPort}`, 'the open connection still reaches p1');

@@ -3,12 +3,14 @@ import { createServer, connect, type Server } from 'node:net';
 import { createSocket, type Socket } from 'node:dgram';
 import type { Logger } from '../../util/log.js';
 import type { ServiceEndpoint } from '../model.js';
+import { endpoint as serviceEndpoint } from '../testing/fixtures.js';
 import { Balancer, type PoolKind } from './balancer.js';
 import { sourceFilter, type Route } from './plan.js';
 
 export const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 
-export const endpoint = (ip: string, port: number): ServiceEndpoint => ({ ip, port, ready: true, serving: true, terminating: false, local: true });
+/** A ready local endpoint at ip:port (a loopback server of these tests). */
+export const endpoint = (ip: string, port: number): ServiceEndpoint => serviceEndpoint(ip, { port });
 
 export function route(eps: readonly ServiceEndpoint[], o: { kind?: PoolKind; ranges?: string[]; affinitySeconds?: number; now?: () => number } = {}): Route {
   const balancer = new Balancer(o.now);
