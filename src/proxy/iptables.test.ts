@@ -80,9 +80,12 @@ test('no endpoints: refused at once; endpoint changes apply incrementally; affin
   assert.equal(save.stdout.match(/-j KLAB-SERVICES/g)?.length, 5, 'each jump from a built-in chain exists once');
   assert.doesNotMatch(save.stdout, /default\/empty/, 'the removed service left no rule');
 
+  // Switching modes removes this mode's rules but keeps the link (and its addresses) for the next mode.
+  await restarted.cleanup({ keepLink: true });
+  assert.doesNotMatch((await lab.exec('node', 'iptables-save', [])).stdout, /KLAB-/, 'cleanup removes every chain and jump');
+  assert.equal((await lab.exec('node', 'ip', ['link', 'show', 'dev', lab.net.link])).code, 0, 'the link stays');
   await restarted.cleanup();
-  const after = await lab.exec('node', 'iptables-save', []);
-  assert.doesNotMatch(after.stdout, /KLAB-/, 'cleanup removes every chain and jump');
+  assert.notEqual((await lab.exec('node', 'ip', ['link', 'show', 'dev', lab.net.link])).code, 0, 'a full cleanup removes the link');
 });
 
 test('externalTrafficPolicy Local keeps the client address and serves only local endpoints', { skip: !root && 'needs root' }, async (t) => {

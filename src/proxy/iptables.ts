@@ -94,7 +94,7 @@ export class IptablesBackend implements ProxyBackend {
     return Promise.resolve();
   }
 
-  async cleanup(): Promise<void> {
+  async cleanup(options: { keepLink?: boolean } = {}): Promise<void> {
     // From the kernel's own listing: jumps into our chains from anywhere (whatever their comment,
     // e.g. written by an older build), then our chains, flushed and deleted in one transaction.
     const mine = `${this.#net.prefix}-`;
@@ -111,7 +111,7 @@ export class IptablesBackend implements ProxyBackend {
       const r = await this.#net.exec('iptables-restore', ['--noflush', '-w', '5'], sections.join('\n') + '\n');
       if (r.code !== 0) throw new Error(`removing ${this.#net.prefix} chains: ${r.stderr.trim()}`);
     }
-    await removeLink(this.#net);
+    if (!options.keepLink) await removeLink(this.#net);
     this.#chains = undefined;
     this.#prepared = false;
     this.#last = undefined;

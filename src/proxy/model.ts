@@ -68,8 +68,11 @@ export interface ProxyBackend {
   sync(req: SyncRequest): Promise<void>;
   /** Stops serving (closes sockets) but leaves kernel state in place, so a restart has no gap. */
   close(): Promise<void>;
-  /** Removes everything this backend ever created on the node (chains, tables, addresses). */
-  cleanup(): Promise<void>;
+  /**
+   * Removes everything this backend ever created on the node (chains, tables, addresses). With
+   * keepLink, only this mode's own rules go (switching modes: the new mode keeps the link).
+   */
+  cleanup(options?: { keepLink?: boolean }): Promise<void>;
 }
 
 export type ProxyMode = 'iptables' | 'nftables' | 'userspace';

@@ -127,10 +127,10 @@ export class NftablesBackend implements ProxyBackend {
     return Promise.resolve(); // nothing runs in user space; the table keeps serving
   }
 
-  async cleanup(): Promise<void> {
+  async cleanup(options: { keepLink?: boolean } = {}): Promise<void> {
     // `add` first makes the delete succeed whether or not the table exists.
     await this.#nft(`add table ip ${this.#table}\ndelete table ip ${this.#table}\n`);
-    await removeLink(this.#net);
+    if (!options.keepLink) await removeLink(this.#net);
     this.#programmed = undefined;
     this.#owners = new Map();
     this.#prepared = false;

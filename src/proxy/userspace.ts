@@ -187,8 +187,9 @@ export class UserspaceBackend implements ProxyBackend {
   }
 
   /** close(), then removes the link with every address on it. */
-  async cleanup(): Promise<void> {
+  async cleanup(options: { keepLink?: boolean } = {}): Promise<void> {
     await this.close();
+    if (options.keepLink) return;
     await removeLink(this.net);
     this.linkReady = false;
   }

@@ -3,6 +3,8 @@
  * each over its own API client. `k8ts server` runs both beside the node agent; `k8ts proxy` and
  * `k8ts dns` run one alone.
  */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ClientConfig } from '../client/config.js';
 import { RestClient } from '../client/rest.js';
 import { startDns } from '../dns/run.js';
@@ -23,6 +25,8 @@ export interface ProxyProcessOptions {
   serviceCIDR: string;
   /** What this proxy owns: its chain prefix / nft table and its address link. */
   names: { prefix: string; link: string };
+  /** The node's data dir (k8ts server): when it is gone, a later proxy removes this one's rules. */
+  dataDir?: string;
   /** The LoadBalancer pool's CIDRs, routed to the proxy's link like the Service CIDR. */
   lbCIDRs?: string[];
   minSyncPeriodMs?: number;
@@ -54,10 +58,51 @@ export async function proxyMode(asked: ProxyMode | undefined, logger: Logger): P
   return 'userspace';
 }
 
+/**
+ * Where each node proxy of this machine is recorded (`<prefix>.json`: its node's data dir): a
+ * proxy whose node data dir is gone (a deleted test or scenario dir) left rules nobody else can
+ * find, and the next proxy to start removes them.
+ */
+const PROXY_REGISTRY = '/run/k8ts/proxies';
+
+interface ProxyRecord {
+  dataDir: string;
+  prefix: string;
+  link: string;
+}
+
+/** Records this proxy and removes the state of recorded proxies whose node data dir is gone. */
+async function recordAndReap(names: { prefix: string; link: string }, dataDir: string, logger: Logger): Promise<void> {
+  mkdirSync(PROXY_REGISTRY, { recursive: true });
+  writeFileSync(join(PROXY_REGISTRY, `${names.prefix}.json`), JSON.stringify({ dataDir, ...names } satisfies ProxyRecord));
+  for (const f of readdirSync(PROXY_REGISTRY)) {
+    let r: ProxyRecord;
+    try {
+      r = JSON.parse(readFileSync(join(PROXY_REGISTRY, f), 'utf8')) as ProxyRecord;
+    } catch {
+      continue;
+    }
+    if (r.prefix === names.prefix || existsSync(r.dataDir)) continue;
+    logger.info('removing the rules of a proxy whose node is gone', { prefix: r.prefix, dataDir: r.dataDir });
+    await cleanupProxy({ nodeIPs: [], clusterCIDR: '', serviceCIDR: '', names: { prefix: r.prefix, link: r.link } }, logger);
+  }
+}
+
 /** Runs the proxy until `signal` aborts. */
 export async function runProxyProcess(o: ProxyProcessOptions, signal: AbortSignal): Promise<void> {
   const mode = await proxyMode(o.mode, o.logger);
-  const backend = await createBackend(mode, { net: hostNodeNetwork(o, o.logger), logger: o.logger });
+  const net = hostNodeNetwork(o, o.logger);
+  if (o.dataDir) await recordAndReap(o.names, o.dataDir, o.logger);
+  // Another mode's rules for this prefix (the proxy ran with another --proxy-mode before) must not
+  // shadow this mode's; the link stays, so LoadBalancer addresses never blink.
+  for (const other of (['iptables', 'nftables'] as const).filter((m) => m !== mode)) {
+    try {
+      await (await createBackend(other, { net, logger: o.logger })).cleanup({ keepLink: true });
+    } catch (e) {
+      o.logger.warn('removing another mode\'s rules failed', { mode: other, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  const backend = await createBackend(mode, { net, logger: o.logger });
   const transport = new RestClient(o.config, { qps: 100, burst: 200, userAgent: 'k8ts-proxy' });
   try {
     await runProxy({ transport, backend, nodeName: o.nodeName, minSyncPeriodMs: o.minSyncPeriodMs, logger: o.logger }, signal);
@@ -66,7 +111,7 @@ export async function runProxyProcess(o: ProxyProcessOptions, signal: AbortSigna
   }
 }
 
-/** Removes what a proxy with these names left on the host, in every mode. */
+/** Removes what a proxy with these names left on the host, in every mode, and its record. */
 export async function cleanupProxy(o: Pick<ProxyProcessOptions, 'nodeIPs' | 'clusterCIDR' | 'serviceCIDR' | 'names'>, logger: Logger): Promise<void> {
   const net = hostNodeNetwork(o);
   const modes: ProxyMode[] = (await haveIptables()) ? ['iptables', 'nftables', 'userspace'] : ['nftables', 'userspace'];
@@ -77,6 +122,7 @@ export async function cleanupProxy(o: Pick<ProxyProcessOptions, 'nodeIPs' | 'clu
       logger.warn('proxy cleanup failed', { mode, error: e instanceof Error ? e.message : String(e) });
     }
   }
+  rmSync(join(PROXY_REGISTRY, `${o.names.prefix}.json`), { force: true });
 }
 
 /** Options of {@link runClusterDns}. */

@@ -63,6 +63,7 @@ export async function runServer(o: ServerOptions, signal: AbortSignal): Promise<
               clusterCIDR: agent.clusterCIDR,
               serviceCIDR: agent.serviceCIDR,
               names: proxyNames(agent.dataDir),
+              dataDir: agent.dataDir,
               lbCIDRs: poolCIDRs(o.controllerSettings?.loadBalancerPool ?? defaultControllerSettings.loadBalancerPool),
               logger: createLogger('proxy'),
             };
