@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as dgram from 'node:dgram';
 import * as packet from 'dns-packet';
 import { queryBytes } from './client.js';
-import { Forwarder, parseUpstream, upstreamsFromResolvConf } from './forward.js';
+import { Forwarder, parseUpstream, questionKey, upstreamsFromResolvConf } from './forward.js';
 import { show } from './testing.js';
 
 test('parseUpstream', () => {
@@ -51,12 +51,108 @@ test('a silent first upstream fails over to the next within the budget', async (
   assert.deepEqual(packet.decode(reply).answers?.map(show), ['A 192.0.2.7']);
 });
 
-test('close() fails queries in flight at once', async () => {
-  const silent = dgram.createSocket('udp4');
-  await new Promise<void>((r) => silent.bind(0, '127.0.0.1', r));
-  const f = new Forwarder({ upstreams: [{ host: '127.0.0.1', port: silent.address().port }], timeoutMs: 60_000 });
-  const pending = f.forward(queryBytes(1, 'example.com', 'A'), 'udp');
-  setImmediate(() => f.close());
-  assert.equal(await pending, undefined);
-  silent.close();
+/** Open UDP handles of this process, as Node itself counts them (independent of the forwarder's own count). */
+const udpHandles = () => process.getActiveResourcesInfo().filter((r) => r === 'UDPWrap').length;
+const tick = () => new Promise<void>((r) => setImmediate(r));
+/** Lets the event loop turn until `ok` holds (a closed handle goes away a turn or two later), at most 100 turns. */
+async function settle(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !ok(); i++) await tick();
+}
+
+/** A stand-in upstream on 127.0.0.1 whose replies `answer` decides; it records each query's source port. */
+async function standIn(t: { after(fn: () => void): void }, answer: (q: packet.DecodedPacket, reply: (msg: Buffer) => void) => void) {
+  const sock = dgram.createSocket('udp4');
+  t.after(() => sock.close());
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+  const ports: number[] = [];
+  sock.on('message', (msg, rinfo) => {
+    ports.push(rinfo.port);
+    answer(packet.decode(msg), (out) => sock.send(out, rinfo.port, rinfo.address));
+  });
+  return { sock, ports, upstream: { host: '127.0.0.1', port: sock.address().port } };
+}
+
+const response = (id: number, name: string, type: packet.RecordType, data: string, flags = 0): Buffer =>
+  packet.encode({ type: 'response', id, flags, questions: [{ name, type, class: 'IN' }], answers: [{ name, type: 'A', data }] });
+
+test('close() fails queries in flight at once and closes every socket', async (t) => {
+  const up = await standIn(t, () => undefined);
+  const f = new Forwarder({ upstreams: [up.upstream], timeoutMs: 60_000 });
+  const pending = [1, 2, 3].map((id) => f.forward(queryBytes(id, 'example.com', 'A'), 'udp'));
+  await settle(() => up.ports.length === 3);
+  assert.equal(f.openSockets, 3, 'one socket per query in flight');
+  f.close();
+  assert.deepEqual(await Promise.all(pending), [undefined, undefined, undefined]);
+  await settle(() => f.openSockets === 0 && udpHandles() === 1);
+  assert.equal(f.openSockets, 0);
+  assert.equal(udpHandles(), 1, 'only the stand-in upstream is left');
+});
+
+test('replies with a wrong ID, question, source or direction are ignored; the real one after them is used', async (t) => {
+  const forger = dgram.createSocket('udp4');
+  t.after(() => forger.close());
+  await new Promise<void>((r) => forger.bind(0, '127.0.0.1', r));
+  const up = await standIn(t, (q, reply) => {
+    const id = q.id ?? 0;
+    const forgeries: Array<[string, Buffer, 'upstream' | 'forger']> = [
+      ['wrong ID', response((id + 1) & 0xffff, 'example.com', 'A', '192.0.2.66'), 'upstream'],
+      ['other name', response(id, 'evil.example', 'A', '192.0.2.67'), 'upstream'],
+      ['other type', response(id, 'example.com', 'AAAA', '192.0.2.68'), 'upstream'],
+      ['other class', packet.encode({ type: 'response', id, questions: [{ name: 'example.com', type: 'A', class: 'CH' }], answers: [] }), 'upstream'],
+      ['no question', packet.encode({ type: 'response', id, questions: [], answers: [{ name: 'example.com', type: 'A', data: '192.0.2.69' }] }), 'upstream'],
+      ['a query, not a response', packet.encode({ type: 'query', id, questions: q.questions }), 'upstream'],
+      ['right ID and question, other source', response(id, 'example.com', 'A', '192.0.2.70'), 'forger'],
+    ];
+    for (const [, msg, from] of forgeries) {
+      if (from === 'upstream') reply(msg);
+      else forger.send(msg, up.ports[up.ports.length - 1] ?? 0, '127.0.0.1');
+    }
+    // The real answer, its name in another case (names compare case-insensitively).
+    reply(response(id, 'eXample.COM', 'A', '192.0.2.7'));
+  });
+  const f = new Forwarder({ upstreams: [up.upstream], timeoutMs: 5000 });
+  t.after(() => f.close());
+  const reply = await f.forward(queryBytes(4242, 'example.com', 'A'), 'udp');
+  assert.ok(reply);
+  assert.equal(reply.readUInt16BE(0), 4242);
+  assert.deepEqual(packet.decode(reply).answers?.map(show), ['A 192.0.2.7']);
+  await settle(() => f.openSockets === 0);
+  assert.equal(f.openSockets, 0, 'the socket closes with the answer');
+});
+
+test('concurrent queries leave from different source ports', async (t) => {
+  const held: Array<() => void> = [];
+  const up = await standIn(t, (q, reply) => {
+    held.push(() => reply(response(q.id ?? 0, q.questions?.[0]?.name ?? '', 'A', '192.0.2.7')));
+    // Answer only once both are in flight, so both sockets are open together.
+    if (held.length === 2) for (const send of held) send();
+  });
+  const f = new Forwarder({ upstreams: [up.upstream], timeoutMs: 5000 });
+  t.after(() => f.close());
+  const replies = await Promise.all([f.forward(queryBytes(1, 'a.example', 'A'), 'udp'), f.forward(queryBytes(2, 'b.example', 'A'), 'udp')]);
+  assert.deepEqual(replies.map((r) => r?.readUInt16BE(0)), [1, 2]);
+  assert.equal(up.ports.length, 2);
+  assert.notEqual(up.ports[0], up.ports[1]);
+  await settle(() => f.openSockets === 0);
+  assert.equal(f.openSockets, 0);
+});
+
+test('queries beyond the in-flight cap fail at once without opening a socket', async (t) => {
+  const up = await standIn(t, () => undefined);
+  const f = new Forwarder({ upstreams: [up.upstream], timeoutMs: 60_000, maxPending: 2 });
+  const held = [f.forward(queryBytes(1, 'example.com', 'A'), 'udp'), f.forward(queryBytes(2, 'example.com', 'A'), 'udp')];
+  assert.equal(await f.forward(queryBytes(3, 'example.com', 'A'), 'udp'), undefined);
+  assert.equal(f.openSockets, 2);
+  f.close();
+  await Promise.all(held);
+});
+
+test('questionKey: names compare case-insensitively; type, class and count matter', () => {
+  const key = (name: string, type: packet.RecordType = 'A') => questionKey(queryBytes(1, name, type));
+  assert.equal(key('Example.COM'), key('example.com'));
+  assert.notEqual(key('example.com', 'AAAA'), key('example.com'));
+  assert.notEqual(key('example.co'), key('example.com'));
+  assert.equal(questionKey(Buffer.from([0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 7])), undefined, 'a cut-off question');
+  // A pointer in a question may only point back: one to itself is a loop, not a name.
+  assert.equal(questionKey(Buffer.from([0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 12, 0, 1, 0, 1])), undefined);
 });

@@ -2,8 +2,10 @@
  * Forwarding names the cluster does not own to the node's upstream resolvers (CoreDNS's
  * `forward . /etc/resolv.conf`): the client's query bytes go out under an ID of ours, over UDP for
  * UDP clients and TCP for TCP ones, to each upstream in turn within one bounded time budget
- * (default 2 s). Undefined comes back when none answered, and the server says SERVFAIL, so a
- * client never waits on a dead upstream longer than that.
+ * (default 2 s). Each UDP query leaves from a fresh socket on a random port and takes only a reply
+ * from that upstream with our ID and the same question (RFC 5452). Undefined comes back when none
+ * answered, and the server says SERVFAIL, so a client never waits on a dead upstream longer than
+ * that.
  */
 import * as dgram from 'node:dgram';
 import { randomInt } from 'node:crypto';
@@ -58,8 +60,8 @@ export interface ForwarderOptions {
   maxPending?: number;
 }
 
-interface Pending {
-  upstream: Upstream;
+/** One UDP query on the wire; done() closes its socket and settles it, once. */
+interface Exchange {
   done(reply: Buffer | undefined): void;
 }
 
@@ -68,14 +70,19 @@ export class Forwarder {
   readonly upstreams: readonly Upstream[];
   readonly #timeoutMs: number;
   readonly #maxPending: number;
-  readonly #pending = new Map<number, Pending>();
-  readonly #sockets = new Map<4 | 6, dgram.Socket>();
+  readonly #inFlight = new Set<Exchange>();
+  #openSockets = 0;
   #closed = false;
 
   constructor(o: ForwarderOptions) {
     this.upstreams = o.upstreams;
     this.#timeoutMs = o.timeoutMs ?? 2000;
     this.#maxPending = o.maxPending ?? 4096;
+  }
+
+  /** UDP sockets not yet closed (each forwarded UDP query has one while it waits): for tests and metrics. */
+  get openSockets(): number {
+    return this.#openSockets;
   }
 
   /** Forwards a query (bytes as the client sent them); resolves with the reply under the client's ID, or undefined. */
@@ -91,48 +98,124 @@ export class Forwarder {
     return undefined;
   }
 
-  /** Fails what is in flight and closes the sockets. */
+  /** Fails what is in flight and closes its sockets. */
   close(): void {
     this.#closed = true;
-    for (const p of [...this.#pending.values()]) p.done(undefined);
-    for (const s of this.#sockets.values()) s.close();
-    this.#sockets.clear();
+    for (const x of [...this.#inFlight]) x.done(undefined);
   }
 
-  #socket(family: 4 | 6): dgram.Socket {
-    let s = this.#sockets.get(family);
-    if (!s) {
-      s = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
-      s.on('message', (msg, rinfo) => {
-        if (msg.length < 12) return;
-        const p = this.#pending.get(msg.readUInt16BE(0));
-        // Only the upstream we asked may answer (an off-path reply with a guessed ID is dropped).
-        if (p && p.upstream.host === rinfo.address && p.upstream.port === rinfo.port) p.done(msg);
-      });
-      s.on('error', () => undefined);
-      this.#sockets.set(family, s);
-    }
-    return s;
-  }
-
+  /**
+   * One try against one upstream, from a socket of its own. A fixed socket would let an off-path
+   * attacker poison a forwarded answer by guessing the 16-bit ID alone; a fresh socket bound to
+   * port 0 gets a kernel-randomised ephemeral port, so a forged reply must also hit that port
+   * (RFC 5452 §9.2). The cap on queries in flight also caps the sockets a flood can open.
+   */
   #udp(query: Buffer, upstream: Upstream, timeoutMs: number): Promise<Buffer | undefined> {
-    if (this.#pending.size >= this.#maxPending) return Promise.resolve(undefined);
-    let id = randomInt(0x10000);
-    while (this.#pending.has(id)) id = randomInt(0x10000);
+    if (this.#inFlight.size >= this.#maxPending) return Promise.resolve(undefined);
+    const question = questionKey(query);
+    if (question === undefined) return Promise.resolve(undefined);
+    const id = randomInt(0x10000);
     const out = withId(Buffer.from(query), id);
+    const socket = dgram.createSocket(isIP(upstream.host) === 6 ? 'udp6' : 'udp4');
+    this.#openSockets++;
+    socket.on('close', () => this.#openSockets--);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => done(undefined), timeoutMs);
-      const done = (reply: Buffer | undefined) => {
-        clearTimeout(timer);
-        this.#pending.delete(id);
-        resolve(reply);
+      const x: Exchange = {
+        done: (reply) => {
+          if (!this.#inFlight.delete(x)) return;
+          clearTimeout(timer);
+          socket.close();
+          resolve(reply);
+        },
       };
-      this.#pending.set(id, { upstream, done });
-      this.#socket(isIP(upstream.host) === 6 ? 6 : 4).send(out, upstream.port, upstream.host, (err) => {
-        if (err) done(undefined);
+      const timer = setTimeout(() => x.done(undefined), timeoutMs);
+      this.#inFlight.add(x);
+      // Any socket error (bind failing when out of descriptors, ICMP port unreachable on the
+      // connected socket) fails this upstream now; the caller moves on to the next one.
+      socket.on('error', () => x.done(undefined));
+      socket.on('message', (msg, rinfo) => {
+        // The source check (against the peer as the kernel spells it: an IPv6 upstream may be
+        // written another way) proves little alone, since an off-path spoofer forges the source
+        // too; what makes forging hard is hitting the random port and the random ID together.
+        // A reply to another question is never ours, whatever its ID.
+        const peer = peerOf(socket);
+        if (!peer || rinfo.address !== peer.address || rinfo.port !== peer.port) return;
+        if (msg.length < 12 || msg.readUInt16BE(0) !== id || (msg.readUInt16BE(2) & 0x8000) === 0) return;
+        if (questionKey(msg) !== question) return;
+        x.done(msg);
+      });
+      socket.bind(0, () => {
+        if (!this.#inFlight.has(x)) return;
+        // Connected: the kernel drops datagrams from any other source, and reports ICMP errors.
+        socket.connect(upstream.port, upstream.host, () => {
+          if (!this.#inFlight.has(x)) return;
+          // Node hands a failed connect to this callback too (its types say otherwise): no peer, no try.
+          if (!peerOf(socket)) {
+            x.done(undefined);
+            return;
+          }
+          socket.send(out, (sendErr) => {
+            if (sendErr) x.done(undefined);
+          });
+        });
       });
     });
   }
+}
+
+/** The connected peer of a UDP socket; undefined before connect() completes. */
+function peerOf(socket: dgram.Socket): { address: string; port: number } | undefined {
+  try {
+    return socket.remoteAddress();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The question section of a message as a comparable string (each name with ASCII lowercased, as
+ * names compare case-insensitively, plus type and class); undefined when it cannot be read.
+ * Read by hand because a reply's later sections need not parse for the question to be checked.
+ */
+export function questionKey(buf: Buffer): string | undefined {
+  if (buf.length < 12) return undefined;
+  let off = 12;
+  const parts: string[] = [];
+  for (let i = buf.readUInt16BE(4); i > 0; i--) {
+    const name = readName(buf, off);
+    if (!name || name.end + 4 > buf.length) return undefined;
+    off = name.end + 4;
+    parts.push(`${name.key}/${buf.readUInt16BE(name.end)}/${buf.readUInt16BE(name.end + 2)}`);
+  }
+  return parts.join(' ');
+}
+
+/** One wire name starting at `start`: its lowercased label bytes in hex, and where it ends. */
+function readName(buf: Buffer, start: number): { key: string; end: number } | undefined {
+  const labels: string[] = [];
+  let off = start;
+  let end: number | undefined;
+  // Compression pointers must point backwards; the bound stops a pointer loop.
+  for (let jumps = 0; jumps < 64; ) {
+    const len = buf[off];
+    if (len === undefined) return undefined;
+    if (len === 0) return { key: labels.join('.'), end: end ?? off + 1 };
+    if ((len & 0xc0) === 0xc0) {
+      if (off + 1 >= buf.length) return undefined;
+      const target = buf.readUInt16BE(off) & 0x3fff;
+      if (target >= off) return undefined;
+      end ??= off + 2;
+      off = target;
+      jumps++;
+      continue;
+    }
+    if (len & 0xc0 || off + 1 + len > buf.length) return undefined;
+    const label = Buffer.from(buf.subarray(off + 1, off + 1 + len));
+    for (let i = 0; i < label.length; i++) if ((label[i] ?? 0) >= 0x41 && (label[i] ?? 0) <= 0x5a) label[i] = (label[i] ?? 0) + 0x20;
+    labels.push(label.toString('hex'));
+    off += 1 + len;
+  }
+  return undefined;
 }
 
 /** One query over a fresh TCP connection (2-byte length framing, RFC 1035 §4.2.2), bounded in time. */

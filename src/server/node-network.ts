@@ -4,7 +4,7 @@
  * `k8ts dns` run one alone.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ClientConfig } from '../client/config.js';
 import { RestClient } from '../client/rest.js';
 import { startDns } from '../dns/run.js';
@@ -135,8 +135,10 @@ export interface ClusterDnsOptions {
   clusterDomain: string;
   serviceCIDR: string;
   clusterCIDR: string;
-  /** 0 (default) picks a free port; the endpoints carry whichever was bound. */
+  /** A fixed port; absent: the one in portFile if still free, else a free one. The endpoints carry whichever was bound. */
   port?: number;
+  /** Where the bound port is remembered across restarts. */
+  portFile?: string;
   logger: Logger;
 }
 
@@ -147,20 +149,29 @@ export interface ClusterDnsOptions {
 export async function runClusterDns(o: ClusterDnsOptions, signal: AbortSignal): Promise<void> {
   const transport = new RestClient(o.config, { qps: 50, burst: 100, userAgent: 'k8ts-dns' });
   try {
-    const dns = await startDns(
-      {
-        transport,
-        address: o.nodeIP,
-        port: o.port ?? 0,
-        clusterDomain: o.clusterDomain,
-        excludeUpstreams: [o.clusterIP],
-        reverseCidrs: [o.serviceCIDR, o.clusterCIDR],
-        // It listens on the node address: names outside the cluster are forwarded for pods and this machine only.
-        recursionFrom: [o.clusterCIDR, o.serviceCIDR],
-        logger: o.logger,
-      },
-      signal,
-    );
+    const options = {
+      transport,
+      address: o.nodeIP,
+      clusterDomain: o.clusterDomain,
+      excludeUpstreams: [o.clusterIP],
+      reverseCidrs: [o.serviceCIDR, o.clusterCIDR],
+      // It listens on the node address: names outside the cluster are forwarded for pods and this machine only.
+      recursionFrom: [o.clusterCIDR, o.serviceCIDR],
+      logger: o.logger,
+    };
+    // The port a previous run bound, kept so a restart does not strand pods' UDP flows (conntrack
+    // keeps sending them to the old port); a free one when it is taken or on first start.
+    const remembered = o.portFile && existsSync(o.portFile) ? Number(readFileSync(o.portFile, 'utf8').trim()) : undefined;
+    const wanted = o.port ?? (remembered && Number.isInteger(remembered) ? remembered : 0);
+    const dns = await startDns({ ...options, port: wanted }, signal).catch((e: unknown) => {
+      if (wanted === 0 || o.port !== undefined) throw e;
+      o.logger.warn('the remembered DNS port is taken; using another', { port: wanted, error: e instanceof Error ? e.message : String(e) });
+      return startDns({ ...options, port: 0 }, signal);
+    });
+    if (o.portFile) {
+      mkdirSync(dirname(o.portFile), { recursive: true });
+      writeFileSync(o.portFile, `${dns.port}\n`);
+    }
     if (o.nodeIP.startsWith('127.')) o.logger.warn('the node has only a loopback address: kube-dns is not published (pods cannot reach it)');
     else await publishDnsServiceWithRetry({ transport, clusterIP: o.clusterIP, nodeIP: o.nodeIP, port: dns.port, logger: o.logger, signal }, signal);
     await dns.done;

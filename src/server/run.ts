@@ -3,6 +3,7 @@
  * node agent) and `k8ts apiserver` (the API server alone, e.g. on etcd).
  * Components never import each other; only this layer puts them together.
  */
+import { join } from 'node:path';
 import { runApiServer, type ApiServerOptions } from '../apiserver/run.js';
 import { loadKubeconfig } from '../client/config.js';
 import type { KubeletOptions } from '../kubelet/config.js';
@@ -70,7 +71,7 @@ export async function runServer(o: ServerOptions, signal: AbortSignal): Promise<
             loops.push(runProxyProcess(proxy, signal).catch(failed('proxy')));
           }
           if (o.dns) {
-            const dns = { config, nodeIP: agent.nodeIP, clusterIP: o.dns.clusterIP, clusterDomain: agent.clusterDomain, serviceCIDR: agent.serviceCIDR, clusterCIDR: agent.clusterCIDR, logger: createLogger('dns') };
+            const dns = { config, nodeIP: agent.nodeIP, clusterIP: o.dns.clusterIP, clusterDomain: agent.clusterDomain, serviceCIDR: agent.serviceCIDR, clusterCIDR: agent.clusterCIDR, portFile: join(agent.dataDir, 'dns-port'), logger: createLogger('dns') };
             loops.push(runClusterDns(dns, signal).catch(failed('cluster DNS')));
           }
           loops.push(
