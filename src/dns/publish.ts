@@ -14,7 +14,7 @@ import { ResourceClient } from '../client/resource.js';
 import { resources } from '../client/resources.js';
 import type { KubeObject, Transport } from '../client/types.js';
 import type { Logger } from '../util/log.js';
-import { SERVICE_NAME_LABEL } from './records.js';
+import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from '../api/endpointslices.js';
 
 /** Options of {@link publishDnsService}. */
 export interface PublishDnsOptions {
@@ -34,7 +34,6 @@ export interface PublishDnsOptions {
 
 /** The `endpointslice.kubernetes.io/managed-by` value of our slice (the endpointslice controller leaves it alone). */
 export const MANAGED_BY = 'k8ts-dns';
-const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
 const LABELS = { 'k8s-app': 'kube-dns', 'kubernetes.io/name': 'CoreDNS', 'kubernetes.io/cluster-service': 'true' };
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

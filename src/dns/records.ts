@@ -20,7 +20,6 @@ export interface SrvTarget {
 export type DnsRecord = { name: string; type: 'A' | 'AAAA' | 'PTR' | 'CNAME'; data: string } | { name: string; type: 'SRV'; data: SrvTarget };
 
 /** The label naming an EndpointSlice's Service. */
-export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
 /** `<svc>.<ns>.svc.<zone>` */
 export const serviceDomain = (name: string, namespace: string, zone: string): string => canonical(`${name}.${namespace}.svc.${zone}`);

@@ -8,19 +8,15 @@ import type { EndpointSlice } from '../api/generated/discovery/v1.js';
 import type { Informer } from '../client/informer.js';
 import { objectKey } from '../client/store.js';
 import type { RecordIndex } from './record-index.js';
-import { SERVICE_NAME_LABEL, serviceDomain, serviceRecords } from './records.js';
+import { sliceServiceKey } from '../api/endpointslices.js';
+import { serviceDomain, serviceRecords } from './records.js';
 
 const BY_SERVICE = 'dns/service';
 
-/** The `ns/name` of the Service a slice belongs to, or undefined. */
-const sliceService = (s: EndpointSlice): string | undefined => {
-  const name = s.metadata?.labels?.[SERVICE_NAME_LABEL];
-  return name ? `${s.metadata?.namespace ?? ''}/${name}` : undefined;
-};
 
 /** Feeds `index` from the two informers; returns a function that detaches the handlers. */
 export function syncIndex(index: RecordIndex, services: Informer<Service>, slices: Informer<EndpointSlice>): () => void {
-  slices.store.addIndexers({ [BY_SERVICE]: (s) => [sliceService(s) ?? ''] });
+  slices.store.addIndexers({ [BY_SERVICE]: (s) => [sliceServiceKey(s) ?? ''] });
   const refresh = (key: string) => {
     const svc = services.store.get(key);
     if (!svc?.metadata?.name) return index.replace(key, []);
@@ -28,7 +24,7 @@ export function syncIndex(index: RecordIndex, services: Informer<Service>, slice
     index.replace(key, records, [serviceDomain(svc.metadata.name, svc.metadata.namespace ?? 'default', index.zone)]);
   };
   const onSlice = (s: EndpointSlice) => {
-    const key = sliceService(s);
+    const key = sliceServiceKey(s);
     if (key) refresh(key);
   };
   const offServices = services.addEventHandler({
@@ -40,8 +36,8 @@ export function syncIndex(index: RecordIndex, services: Informer<Service>, slice
     onAdd: onSlice,
     onUpdate: (old, s) => {
       // A slice relabelled to another Service leaves the first one too.
-      const before = sliceService(old);
-      if (before && before !== sliceService(s)) refresh(before);
+      const before = sliceServiceKey(old);
+      if (before && before !== sliceServiceKey(s)) refresh(before);
       onSlice(s);
     },
     onDelete: onSlice,

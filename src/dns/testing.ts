@@ -2,7 +2,7 @@
 import type { Answer } from 'dns-packet';
 import type { Service, ServiceSpec } from '../api/generated/core/v1.js';
 import type { Endpoint, EndpointPort, EndpointSlice } from '../api/generated/discovery/v1.js';
-import { SERVICE_NAME_LABEL } from './records.js';
+import { SERVICE_NAME_LABEL } from '../api/endpointslices.js';
 
 /** A Service `namespace/name` with `spec`. */
 export function service(namespace: string, name: string, spec: ServiceSpec): Service {

@@ -4,6 +4,7 @@
  * change seen since the last one; a periodic full sync repairs rules someone else removed, and a
  * failed sync is retried in full after a back-off.
  */
+import { sliceServiceKey } from '../api/endpointslices.js';
 import type { EndpointSlice } from '../api/generated/discovery/v1.js';
 import type { Service } from '../api/generated/core/v1.js';
 import { resources } from '../client/resources.js';
@@ -38,7 +39,7 @@ export async function runProxy(o: ProxyOptions, signal: AbortSignal): Promise<vo
   const informers = new SharedInformers({ transport: o.transport, logger: o.logger });
   const services = informers.informer<Service & KubeObject>(resources.services);
   const slices = informers.informer<EndpointSlice & KubeObject>(resources.endpointslices);
-  slices.store.addIndexers({ [SLICE_INDEX]: (s) => [`${s.metadata?.namespace ?? ''}/${s.metadata?.labels?.['kubernetes.io/service-name'] ?? ''}`] });
+  slices.store.addIndexers({ [SLICE_INDEX]: (s) => [sliceServiceKey(s) ?? ''] });
   const tracker = new ServiceChangeTracker(o.nodeName);
 
   let wake: (() => void) | undefined;

@@ -3,11 +3,11 @@
  * Service dirty, and a sync rebuilds only the dirty Services' ports and endpoints, reporting which
  * service ports really changed (so the backend rewrites only their rules).
  */
+import { sliceServiceKey } from '../api/endpointslices.js';
 import type { EndpointSlice } from '../api/generated/discovery/v1.js';
 import type { Service } from '../api/generated/core/v1.js';
 import type { Protocol, ProxySnapshot, ServiceEndpoint, ServicePort } from './model.js';
 
-const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 const IPV4_CIDR = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
 const DEFAULT_AFFINITY_SECONDS = 10800;
@@ -103,8 +103,8 @@ export class ServiceChangeTracker {
 
   /** Marks the Service a slice belongs to. */
   markSlice(slice: EndpointSlice): void {
-    const svc = slice.metadata?.labels?.[SERVICE_NAME_LABEL];
-    if (svc) this.#dirty.add(`${slice.metadata?.namespace ?? ''}/${svc}`);
+    const key = sliceServiceKey(slice);
+    if (key) this.#dirty.add(key);
   }
 
   /** Forces the next take to report every port as changed (first sync, after a failed sync). */

@@ -7,15 +7,15 @@
  * that would be deleted while another is created is reused instead. A Service with nothing to
  * list keeps one empty placeholder slice. Pure: no I/O, so tests call it directly.
  */
+import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from '../../api/endpointslices.js';
 import type { Node, Pod, Service } from '../../api/generated/core/v1.js';
 import type { Endpoint, EndpointPort, EndpointSlice } from '../../api/generated/discovery/v1.js';
 import { isPodReady } from '../util/pods.js';
 import { findPort, HEADLESS_LABEL, isServiceIPSet, podIPv4, shouldPodBeInEndpoints, shouldSetHostname } from './util.js';
 
 /** The label naming a slice's Service. */
-export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 /** The label naming a slice's manager. */
-export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
+export { MANAGED_BY_LABEL, SERVICE_NAME_LABEL };
 /** This controller's name in {@link MANAGED_BY_LABEL}. */
 export const CONTROLLER_NAME = 'endpointslice-controller.k8s.io';
 const ZONE_LABEL = 'topology.kubernetes.io/zone';
