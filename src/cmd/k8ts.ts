@@ -15,7 +15,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Main> }> =
   proxy: { summary: 'run the service proxy on this node (iptables, nftables or userspace)', load: async () => (await import('./proxy.js')).main },
   dns: { summary: 'run the cluster DNS server (answers *.cluster.local from the API)', load: async () => (await import('./dns.js')).main },
   kubelet: { summary: 'run a node agent (containerd, pods, kubelet API)', load: async () => (await import('./kubelet.js')).main },
-  killall: { summary: 'stop a node\'s pods and remove what it left (containers, netns, mounts)', load: async () => (await import('./kubelet.js')).killallMain },
+  killall: { summary: 'stop a node\'s pods and remove what it left (containers, netns, mounts, proxy rules)', load: async () => (await import('./kubelet.js')).killallMain },
   'hollow-nodes': { summary: 'register fake nodes that run pods without containers (for scale tests)', load: async () => (await import('./control.js')).hollowNodesMain },
   images: { summary: 'build the example images and serve them from the local registry', load: async () => (await import('./images.js')).main },
   version: { summary: 'print the k8ts version', load: () => Promise.resolve(version) },
