@@ -96,10 +96,9 @@ export async function runProxy(o: ProxyOptions, signal: AbortSignal): Promise<vo
       if (wait > 0) await sleep(wait, stop.signal);
       if (stop.signal.aborted) break;
       lastSync = Date.now();
-      let changed: Set<string> | 'all' = 'all';
       try {
         const taken = tracker.take(lookup);
-        changed = taken.changed;
+        const { changed } = taken;
         if (changed === 'all') lastFull = lastSync;
         await o.backend.sync(taken);
         failures = 0;
