@@ -15,6 +15,7 @@ import type { ResourceDef } from './resources.js';
 import type { RestHandler } from './rest/handler.js';
 import { rfc3339 } from './rest/meta.js';
 import type { PrinterColumn } from './tables.js';
+import { errorText } from '../util/errors.js';
 
 export const CRD_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
 
@@ -96,7 +97,7 @@ export class CrdController {
             else if (crd.metadata.deletionTimestamp) await this.cleanup(crd, signal);
             else await this.establish(crd);
           } catch (e) {
-            this.log.error('custom resource definition not handled', { crd: crd.metadata.name, error: e instanceof Error ? e.message : String(e) });
+            this.log.error('custom resource definition not handled', { crd: crd.metadata.name, error: errorText(e) });
           }
         }
       }

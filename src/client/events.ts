@@ -10,6 +10,7 @@ import { realClock, type Clock } from './clock.js';
 import { ResourceClient } from './resource.js';
 import type { KubeObject, Transport } from './types.js';
 import { rfc3339 } from '../api/time.js';
+import { errorText } from '../util/errors.js';
 
 /** The core/v1 Event resource. */
 export const eventsResource = { group: '', version: 'v1', resource: 'events', namespaced: true, kind: 'Event' } as const;
@@ -72,7 +73,7 @@ export class EventRecorder {
     const ref = 'metadata' in obj ? referenceTo(obj) : (obj as ObjectReference);
     const now = this.#clock.now();
     this.#tail = this.#tail.then(() => this.#write(ref, type, reason, message, now)).catch((e: unknown) => {
-      this.#log.warn('could not write event', { reason, object: `${ref.kind ?? ''}/${ref.name ?? ''}`, error: e instanceof Error ? e.message : String(e) });
+      this.#log.warn('could not write event', { reason, object: `${ref.kind ?? ''}/${ref.name ?? ''}`, error: errorText(e) });
     });
   }
 

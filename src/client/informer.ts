@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../util/log.js';
 import { realClock, sleep, type Clock } from './clock.js';
 import { objectKey, Store, type IndexFunc } from './store.js';
 import type { KubeList, KubeObject, ListOptions, WatchEvent, WatchOptions } from './types.js';
+import { errorText } from '../util/errors.js';
 
 /** Where an informer lists and watches; a ResourceClient is one. */
 export interface ListerWatcher<T> {
@@ -128,7 +129,7 @@ export class Informer<T extends KubeObject> {
             needList = true;
             continue;
           }
-          this.#log.warn('list/watch failed; backing off', { error: e instanceof Error ? e.message : String(e), delayMs: delay });
+          this.#log.warn('list/watch failed; backing off', { error: errorText(e), delayMs: delay });
           await sleep(this.#clock, delay, signal);
           delay = Math.min(delay * 2, max);
         }
@@ -143,7 +144,7 @@ export class Informer<T extends KubeObject> {
     try {
       fn();
     } catch (e) {
-      this.#log.error('event handler threw', { error: e instanceof Error ? e.message : String(e) });
+      this.#log.error('event handler threw', { error: errorText(e) });
     }
   }
 

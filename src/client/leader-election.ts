@@ -12,6 +12,7 @@ import { realClock, sleep, type Clock } from './clock.js';
 import { ResourceClient } from './resource.js';
 import type { Transport } from './types.js';
 import { microTime } from '../api/time.js';
+import { errorText } from '../util/errors.js';
 
 /** The Lease resource. */
 export const leasesResource = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', namespaced: true, kind: 'Lease' } as const;
@@ -92,7 +93,7 @@ export class LeaderElector {
     signal.addEventListener('abort', stop, { once: true });
     const work = Promise.resolve()
       .then(() => this.#o.onStartedLeading(leading.signal))
-      .catch((e: unknown) => this.#log.error('onStartedLeading failed', { error: e instanceof Error ? e.message : String(e) }));
+      .catch((e: unknown) => this.#log.error('onStartedLeading failed', { error: errorText(e) }));
     try {
       await this.#renewLoop(signal);
     } finally {
@@ -177,7 +178,7 @@ export class LeaderElector {
       this.#observe(updated.spec ?? next, now);
       return true;
     } catch (e) {
-      if (!isConflict(e) && !isAlreadyExists(e)) this.#log.warn('lease attempt failed', { error: e instanceof Error ? e.message : String(e) });
+      if (!isConflict(e) && !isAlreadyExists(e)) this.#log.warn('lease attempt failed', { error: errorText(e) });
       return false;
     }
   }
@@ -193,7 +194,7 @@ export class LeaderElector {
       await this.#leases.update({ ...lease, spec }, { namespace, timeoutMs: 5_000 });
       this.#holder = undefined;
     } catch (e) {
-      this.#log.warn('failed to release lease', { error: e instanceof Error ? e.message : String(e) });
+      this.#log.warn('failed to release lease', { error: errorText(e) });
     }
   }
 }

@@ -8,6 +8,7 @@ import { runHollowNodes } from '../kubelet/hollow/hollow.js';
 import { runControllerManagerProcess, runSchedulerProcess } from '../server/control-loops.js';
 import { createLogger } from '../util/log.js';
 import { parse, shutdownSignal, UsageError } from './flags.js';
+import { errorText } from '../util/errors.js';
 
 const clientFlags = {
   kubeconfig: { type: 'string' },
@@ -69,7 +70,7 @@ ${clientHelp}
   try {
     selectControllers(allControllers, controllers);
   } catch (e) {
-    throw new UsageError(`--controllers: ${e instanceof Error ? e.message : String(e)}`);
+    throw new UsageError(`--controllers: ${errorText(e)}`);
   }
   const grace = num(values['node-monitor-grace-period']?.replace(/s$/, ''), 'node-monitor-grace-period');
   const mask = num(values['node-cidr-mask-size'], 'node-cidr-mask-size');

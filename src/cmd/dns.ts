@@ -10,6 +10,7 @@ import { startDns } from '../dns/run.js';
 import { createLogger } from '../util/log.js';
 import { primaryIPv4 } from '../util/net.js';
 import { parse, shutdownSignal, UsageError } from './flags.js';
+import { errorText } from '../util/errors.js';
 
 const help = `Usage: k8ts dns --kubeconfig FILE [flags]
 
@@ -63,7 +64,7 @@ export async function main(args: string[]): Promise<void> {
     try {
       parseUpstream(u);
     } catch (e) {
-      throw new UsageError(`--upstream: ${e instanceof Error ? e.message : String(e)}`);
+      throw new UsageError(`--upstream: ${errorText(e)}`);
     }
   }
 

@@ -9,6 +9,7 @@ import { selectControllers } from '../controllers/manager.js';
 import { allControllers } from '../controllers/registry.js';
 import { PROXY_MODES, type ProxyMode } from '../proxy/model.js';
 import { defaultDataDir, parse, shutdownSignal, UsageError } from './flags.js';
+import { errorText } from '../util/errors.js';
 
 const common = `  --data-dir DIR                     state, PKI and kubeconfig (default ${defaultDataDir()})
   --etcd-servers URL[,URL...]        keep state in this etcd cluster instead of embedded SQLite
@@ -75,7 +76,7 @@ async function run(args: string[], usage: string, component: string): Promise<vo
   try {
     selectControllers(allControllers, controllers);
   } catch (e) {
-    throw new UsageError(`--controllers: ${e instanceof Error ? e.message : String(e)}`);
+    throw new UsageError(`--controllers: ${errorText(e)}`);
   }
   await runServer(
     {

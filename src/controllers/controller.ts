@@ -14,6 +14,7 @@ import type { SharedInformers } from '../client/shared-informers.js';
 import type { KubeObject, Transport } from '../client/types.js';
 import { runQueueWorkers, type WorkQueue } from '../client/workqueue.js';
 import type { Logger } from '../util/log.js';
+import { errorText } from '../util/errors.js';
 
 /** Where a controller records Events; objects must carry kind and apiVersion (see util/owner.ts withKind). */
 export interface EventSink {
@@ -120,7 +121,7 @@ export async function runWorkers<K>(o: RunWorkersOptions<K>): Promise<void> {
       failed: (key, e) => {
         // Creating in a namespace being deleted cannot succeed, and the namespace takes the owner with it.
         if (hasStatusCause(e, 'NamespaceTerminating')) return false;
-        const fields = { key: String(key), error: e instanceof Error ? e.message : String(e) };
+        const fields = { key: String(key), error: errorText(e) };
         if (isConflict(e)) o.logger.info(`${o.name}: conflict; retrying`, fields);
         else o.logger.warn(`${o.name}: reconcile failed; retrying`, fields);
         return true;

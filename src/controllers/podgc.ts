@@ -17,6 +17,7 @@ import { resources } from '../client/resources.js';
 import { clientFor, type Controller, type ControllerContext, type ControllerDescriptor } from './controller.js';
 import { withPodCondition } from './node-lifecycle/pod-conditions.js';
 import { isPodTerminal } from './util/pods.js';
+import { errorText } from '../util/errors.js';
 
 /** How often the collector runs (upstream gcCheckPeriod). */
 export const GC_CHECK_PERIOD_MS = 20_000;
@@ -24,7 +25,6 @@ export const GC_CHECK_PERIOD_MS = 20_000;
 export const QUARANTINE_MS = 40_000;
 const OUT_OF_SERVICE_TAINT = 'node.kubernetes.io/out-of-service';
 
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const isEvicted = (p: Pod) => p.status?.phase === 'Failed' && p.status.reason === 'Evicted';
 const created = (p: Pod) => Date.parse(p.metadata?.creationTimestamp ?? '') || 0;
 

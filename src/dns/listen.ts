@@ -7,6 +7,7 @@ import * as dgram from 'node:dgram';
 import { createServer, isIPv6, type Server, type Socket } from 'node:net';
 import type { Logger } from '../util/log.js';
 import { clientAddress } from './recursion.js';
+import { errorText } from '../util/errors.js';
 
 /** Options of {@link listenDns}. */
 export interface ListenOptions {
@@ -25,7 +26,6 @@ export interface DnsListener {
   close(): Promise<void>;
 }
 
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 function bindUdp(address: string, port: number): Promise<dgram.Socket> {
   return new Promise((resolve, reject) => {

@@ -15,6 +15,7 @@ import { resources } from '../client/resources.js';
 import type { KubeObject, Transport } from '../client/types.js';
 import type { Logger } from '../util/log.js';
 import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from '../api/endpointslices.js';
+import { errorText } from '../util/errors.js';
 
 /** Options of {@link publishDnsService}. */
 export interface PublishDnsOptions {
@@ -148,7 +149,7 @@ export async function publishDnsServiceWithRetry(o: PublishDnsOptions, signal: A
       return await publishDnsService({ ...o, signal });
     } catch (e) {
       if (signal.aborted) break;
-      o.logger?.warn('publishing the kube-dns Service failed; retrying', { error: e instanceof Error ? e.message : String(e), delayMs: delay });
+      o.logger?.warn('publishing the kube-dns Service failed; retrying', { error: errorText(e), delayMs: delay });
       await sleep(clock, delay, signal);
       delay = Math.min(delay * 2, 30_000);
     }

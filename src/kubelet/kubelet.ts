@@ -36,6 +36,7 @@ import { podLogDir, PodSyncer } from './sync/pod-sync.js';
 import { PodWorkers } from './sync/pod-workers.js';
 import { RuntimeCache } from './sync/runtime.js';
 import { StatusManager } from './sync/status-manager.js';
+import { errorText } from '../util/errors.js';
 
 const podsResource = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' } as const;
 const servicesResource = { group: '', version: 'v1', resource: 'services', namespaced: true, kind: 'Service' } as const;
@@ -68,7 +69,7 @@ export async function startKubelet(o: KubeletOptions, signal: AbortSignal): Prom
   const { logRoot, podsDir, cniConfDir } = layout;
   for (const d of [o.dataDir, logRoot, podsDir, o.runDir]) mkdirSync(d, { recursive: true });
   const cleanups: (() => Promise<void>)[] = [];
-  const errorLogger = (what: string) => (e: unknown) => log.warn(what, { error: e instanceof Error ? e.message : String(e) });
+  const errorLogger = (what: string) => (e: unknown) => log.warn(what, { error: errorText(e) });
 
   try {
     // Images first: containerd pulls every image (pause included) from this registry.
@@ -163,7 +164,7 @@ export async function startKubelet(o: KubeletOptions, signal: AbortSignal): Prom
             return true;
           } catch (e) {
             if (signal.aborted) break;
-            log.warn('node registration failed; retrying', { error: e instanceof Error ? e.message : String(e) });
+            log.warn('node registration failed; retrying', { error: errorText(e) });
             await sleep(delay, signal);
           }
         }

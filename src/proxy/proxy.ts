@@ -14,6 +14,7 @@ import type { Logger } from '../util/log.js';
 import { sleep } from '../util/sleep.js';
 import type { ProxyBackend } from './model.js';
 import { ServiceChangeTracker } from './tracker.js';
+import { errorText } from '../util/errors.js';
 
 /** Options of {@link runProxy}. */
 export interface ProxyOptions {
@@ -109,7 +110,7 @@ export async function runProxy(o: ProxyOptions, signal: AbortSignal): Promise<vo
         failures++;
         tracker.markAll();
         const delay = Math.min(30_000, 1000 * 2 ** Math.min(failures - 1, 5));
-        o.logger.error('proxy sync failed; retrying in full', { mode: o.backend.mode, error: e instanceof Error ? e.message : String(e), retryMs: delay });
+        o.logger.error('proxy sync failed; retrying in full', { mode: o.backend.mode, error: errorText(e), retryMs: delay });
         await sleep(delay, stop.signal);
       }
     }

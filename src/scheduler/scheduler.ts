@@ -29,6 +29,7 @@ import { messageOf } from './framework/status.js';
 import { PodNominator } from './queue/nominator.js';
 import { SchedulingQueue, type QueuedPodInfo } from './queue/scheduling-queue.js';
 import { buildPlugins, type PluginConfig } from './registry.js';
+import { errorText } from '../util/errors.js';
 
 /** What a {@link Scheduler} is built from. */
 export interface SchedulerDeps {
@@ -216,7 +217,7 @@ export class Scheduler {
   }
 
   #track(p: Promise<void>): void {
-    const tracked = p.catch((e: unknown) => this.#d.logger.error('scheduler task failed', { error: e instanceof Error ? e.message : String(e) })).finally(() => this.#pending.delete(tracked));
+    const tracked = p.catch((e: unknown) => this.#d.logger.error('scheduler task failed', { error: errorText(e) })).finally(() => this.#pending.delete(tracked));
     this.#pending.add(tracked);
   }
 
@@ -229,7 +230,7 @@ export class Scheduler {
       // The room the assumed pod held is free again; pods waiting for room may fit now.
       this.cache.forgetPod(pi.key);
       this.queue.moveAllToActiveOrBackoff('AssignedPod/Delete');
-      const msg = e instanceof Error ? e.message : String(e);
+      const msg = errorText(e);
       this.#d.logger.warn('binding failed', { pod: pi.key, node, error: msg });
       return this.#fail(q, { reason: 'SchedulerError', message: `running Bind plugin "DefaultBinder": ${msg}`, plugins: [] });
     }
@@ -274,7 +275,7 @@ export class Scheduler {
     try {
       await this.#pods.patch(meta.name ?? '', { status }, { namespace: meta.namespace, subresource: 'status', type: 'strategic' });
     } catch (e) {
-      this.#d.logger.warn('could not update pod condition', { pod: `${meta.namespace ?? ''}/${meta.name ?? ''}`, error: e instanceof Error ? e.message : String(e) });
+      this.#d.logger.warn('could not update pod condition', { pod: `${meta.namespace ?? ''}/${meta.name ?? ''}`, error: errorText(e) });
     }
   }
 
@@ -296,7 +297,7 @@ export class Scheduler {
         try {
           await this.scheduleOne(q);
         } catch (e) {
-          this.#d.logger.error('scheduling attempt failed', { pod: q.podInfo.key, error: e instanceof Error ? e.message : String(e) });
+          this.#d.logger.error('scheduling attempt failed', { pod: q.podInfo.key, error: errorText(e) });
           this.queue.requeueFailed(q, []);
         }
         // Let informer events and binding responses in between pods.

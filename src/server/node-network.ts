@@ -13,6 +13,7 @@ import { createBackend, haveIptables, hostExec } from '../proxy/backends.js';
 import type { NodeNetwork, ProxyMode } from '../proxy/model.js';
 import { runProxy } from '../proxy/proxy.js';
 import type { Logger } from '../util/log.js';
+import { errorText } from '../util/errors.js';
 
 /** Options of {@link runProxyProcess}. */
 export interface ProxyProcessOptions {
@@ -99,7 +100,7 @@ export async function runProxyProcess(o: ProxyProcessOptions, signal: AbortSigna
     try {
       await (await createBackend(other, { net, logger: o.logger })).cleanup({ keepLink: true });
     } catch (e) {
-      o.logger.warn('removing another mode\'s rules failed', { mode: other, error: e instanceof Error ? e.message : String(e) });
+      o.logger.warn('removing another mode\'s rules failed', { mode: other, error: errorText(e) });
     }
   }
   const backend = await createBackend(mode, { net, logger: o.logger });
@@ -119,7 +120,7 @@ export async function cleanupProxy(o: Pick<ProxyProcessOptions, 'nodeIPs' | 'clu
     try {
       await (await createBackend(mode, { net, logger })).cleanup();
     } catch (e) {
-      logger.warn('proxy cleanup failed', { mode, error: e instanceof Error ? e.message : String(e) });
+      logger.warn('proxy cleanup failed', { mode, error: errorText(e) });
     }
   }
   rmSync(join(PROXY_REGISTRY, `${o.names.prefix}.json`), { force: true });
@@ -165,7 +166,7 @@ export async function runClusterDns(o: ClusterDnsOptions, signal: AbortSignal): 
     const wanted = o.port ?? (remembered && Number.isInteger(remembered) ? remembered : 0);
     const dns = await startDns({ ...options, port: wanted }, signal).catch((e: unknown) => {
       if (wanted === 0 || o.port !== undefined) throw e;
-      o.logger.warn('the remembered DNS port is taken; using another', { port: wanted, error: e instanceof Error ? e.message : String(e) });
+      o.logger.warn('the remembered DNS port is taken; using another', { port: wanted, error: errorText(e) });
       return startDns({ ...options, port: 0 }, signal);
     });
     if (o.portFile) {

@@ -17,6 +17,7 @@ import {
   nameIsDNSSubdomain,
   nonSpecialIPErrors,
 } from './names.js';
+import { errorText } from '../../util/errors.js';
 
 /** Largest total size of a Secret's or ConfigMap's data (1 MiB). */
 export const MAX_SECRET_SIZE = 1024 * 1024;
@@ -96,7 +97,7 @@ export function validateSecret(s: Secret): FieldError[] {
     try {
       JSON.parse(Buffer.from(data[k] ?? '', 'base64').toString('utf8'));
     } catch (e) {
-      errs.push(field.invalid(dp.key(k), '<secret contents redacted>', e instanceof Error ? e.message : String(e)));
+      errs.push(field.invalid(dp.key(k), '<secret contents redacted>', errorText(e)));
     }
   };
   switch (s.type ?? '') {

@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, tooLarge, unsupportedMediaType } from '../../api/errors.js';
 import { decode as decodeProtobuf, hasProtobufMagic, ProtobufError, PROTOBUF_CONTENT_TYPE } from '../../api/protobuf.js';
+import { errorText } from '../../util/errors.js';
 
 /** kube-apiserver's limit for request bodies. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -37,7 +38,7 @@ export function parseJson(buf: Buffer): unknown {
   try {
     return JSON.parse(buf.toString('utf8')) as unknown;
   } catch (e) {
-    throw badRequest(`the request body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+    throw badRequest(`the request body is not valid JSON: ${errorText(e)}`);
   }
 }
 
@@ -48,7 +49,7 @@ export function parseYamlBody(buf: Buffer): unknown {
     // growing); uniqueKeys rejects duplicate keys; several documents in one body are refused.
     return parseYaml(text, { maxAliasCount: 100, uniqueKeys: true }) as unknown;
   } catch (e) {
-    throw badRequest(`the request body is not valid YAML: ${e instanceof Error ? e.message : String(e)}`);
+    throw badRequest(`the request body is not valid YAML: ${errorText(e)}`);
   }
 }
 
@@ -64,7 +65,7 @@ export function decodeObject(buf: Buffer, contentType: string | undefined): unkn
       return decodeProtobuf(buf);
     } catch (e) {
       if (e instanceof ProtobufError) throw badRequest(e.message);
-      throw badRequest(`the protobuf body cannot be decoded: ${e instanceof Error ? e.message : String(e)}`);
+      throw badRequest(`the protobuf body cannot be decoded: ${errorText(e)}`);
     }
   }
   throw unsupportedMediaType(contentType ?? '');

@@ -1,6 +1,7 @@
 /** Writes responses: JSON objects and Status errors, with the content type clients negotiate. */
 import type { ServerResponse } from 'node:http';
 import { ApiError, internalError, type Status } from '../../api/errors.js';
+import { errorText } from '../../util/errors.js';
 
 export const JSON_TYPE = 'application/json';
 export const TABLE_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
@@ -18,7 +19,7 @@ export function sendText(res: ServerResponse, code: number, text: string): void 
 
 export function toApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
-  return internalError(e instanceof Error ? e.message : String(e));
+  return internalError(errorText(e));
 }
 
 export function sendError(res: ServerResponse, e: unknown): void {

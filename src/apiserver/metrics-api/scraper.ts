@@ -12,6 +12,7 @@ import type { Node } from '../../api/generated/core/v1.js';
 import type { Logger } from '../../util/log.js';
 import { kubeletAddress } from '../rest/node-proxy.js';
 import type { MetricsPoint, MetricsStorage, NodeBatch } from './storage.js';
+import { errorText } from '../../util/errors.js';
 
 /** metrics-server's default --metric-resolution. */
 export const DEFAULT_RESOLUTION_MS = 15_000;
@@ -112,7 +113,7 @@ export class MetricsScraper {
         } catch (e) {
           storage.forget(name);
           if (signal?.aborted) return;
-          if (!this.#failing.has(name)) log.warn('metrics: cannot scrape kubelet; skipping node', { node: name, error: e instanceof Error ? e.message : String(e) });
+          if (!this.#failing.has(name)) log.warn('metrics: cannot scrape kubelet; skipping node', { node: name, error: errorText(e) });
           this.#failing.add(name);
         }
       }),
@@ -123,7 +124,7 @@ export class MetricsScraper {
   async run(signal: AbortSignal): Promise<void> {
     try {
       while (!signal.aborted) {
-        await this.scrapeOnce(signal).catch((e: unknown) => this.#o.log.warn('metrics: scrape failed', { error: e instanceof Error ? e.message : String(e) }));
+        await this.scrapeOnce(signal).catch((e: unknown) => this.#o.log.warn('metrics: scrape failed', { error: errorText(e) }));
         await sleep(this.#o.resolutionMs, undefined, { signal }).catch(() => undefined);
       }
     } finally {
@@ -153,7 +154,7 @@ export class MetricsScraper {
           try {
             resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as SummaryDoc);
           } catch (e) {
-            reject(new Error(`malformed summary from ${host}:${port}: ${e instanceof Error ? e.message : String(e)}`));
+            reject(new Error(`malformed summary from ${host}:${port}: ${errorText(e)}`));
           }
         });
       });

@@ -13,6 +13,7 @@ import { apiVersionOf } from '../paths.js';
 import type { WatchEventType } from '../types.js';
 import * as h from './fake-handlers.js';
 import { FakeState, resKey, type FakeResource } from './fake-state.js';
+import { errorText } from '../../util/errors.js';
 
 /** Resources served unless others are given. */
 export const defaultFakeResources: FakeResource[] = [
@@ -164,7 +165,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
 
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     serve(req, res).catch((e: unknown) => {
-      const err = e instanceof ApiError ? e : internalError(e instanceof Error ? e.message : String(e));
+      const err = e instanceof ApiError ? e : internalError(errorText(e));
       if (!res.headersSent) sendJson(res, err.code, err.status);
       else res.end();
     });

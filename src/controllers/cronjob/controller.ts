@@ -21,6 +21,7 @@ import { parseCron, type CronSchedule } from './cron.js';
 import { finishedType, formatScheduledTimestamp, jobReference, removeOldestJobs } from './jobs.js';
 import { mostRecentScheduleTime, nextScheduleDelay } from './schedule.js';
 import { Zone } from './zone.js';
+import { errorText } from '../../util/errors.js';
 
 /** The annotation with the activation a Job was created for (RFC 3339 in the CronJob's zone). */
 export const SCHEDULED_TIMESTAMP_ANNOTATION = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
@@ -233,7 +234,7 @@ export class CronJobController implements Controller {
         try {
           job = await this.#jobClient.get(ref.name ?? '', { namespace: ref.namespace ?? ns });
         } catch (e) {
-          record('Warning', 'FailedGet', `Get job: ${e instanceof Error ? e.message : String(e)}`);
+          record('Warning', 'FailedGet', `Get job: ${errorText(e)}`);
           throw e;
         }
         if (!(await deleteJob(cj, job, this.#jobClient, this.#events))) throw new Error(`could not replace job ${ns}/${job.metadata?.name ?? ''}`);
@@ -247,7 +248,7 @@ export class CronJobController implements Controller {
       record('Normal', 'SuccessfulCreate', `Created job ${created.metadata?.name ?? jobName}`);
     } catch (e) {
       if (!isAlreadyExists(e)) {
-        record('Warning', 'FailedCreate', `Error creating job: ${e instanceof Error ? e.message : String(e)}`);
+        record('Warning', 'FailedCreate', `Error creating job: ${errorText(e)}`);
         throw e;
       }
       // Created before (by us, before a crash or a lost status write, or by another manager).
@@ -287,7 +288,7 @@ export async function deleteJob(cj: CronJob, job: Job, client: ResourceClient<Jo
     await client.delete(name, { namespace: job.metadata?.namespace, propagationPolicy: 'Background' });
   } catch (e) {
     if (!isNotFound(e)) {
-      events.record(cj, 'Warning', 'FailedDelete', `Deleted job: ${e instanceof Error ? e.message : String(e)}`);
+      events.record(cj, 'Warning', 'FailedDelete', `Deleted job: ${errorText(e)}`);
       return false;
     }
   }

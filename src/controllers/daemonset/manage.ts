@@ -13,11 +13,12 @@ import { slowStartBatch } from '../util/batch.js';
 import { byCreation, podsByNode, surgeCount, type DsDeps, type DsSync } from './context.js';
 import { REVISION_HASH_LABEL } from './history.js';
 import { daemonPodSpec, nodeShouldRunDaemonPod, targetNodeName } from './node-fit.js';
+import { errorText } from '../../util/errors.js';
 
 /** Creations and deletions per sync at most (upstream BurstReplicas). */
 export const BURST_REPLICAS = 250;
 
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const message = (e: unknown) => errorText(e);
 
 /** What should change on one node: nodes needing a pod, pod names to delete, and failed pods seen. */
 interface NodePlan {

@@ -21,6 +21,7 @@ import { newRSNewReplicas } from './fenceposts.js';
 import { canonical, computeHash, equalIgnoreHash } from './hash.js';
 import { PROGRESSING, Reason, calculateStatus, getCondition, hasProgressDeadline, newCondition, rolloutStatus, setCondition, stuckRequeueMs } from './progress.js';
 import { POD_TEMPLATE_HASH, REVISION, findNewReplicaSet, findOldReplicaSets, maxRevision, replicasOf } from './replicasets.js';
+import { errorText } from '../../util/errors.js';
 
 /** What a sync writes through and reports to. */
 export interface SyncDeps {
@@ -39,7 +40,7 @@ export interface ReplicaSets {
   oldRSs: ReplicaSet[];
 }
 
-const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const message = (e: unknown): string => errorText(e);
 
 /** The state and write primitives of one Deployment sync. */
 export class DeploymentSync {

@@ -26,6 +26,7 @@ import {
   servicesSelecting,
   TriggerTimeTracker,
 } from './util.js';
+import { errorText } from '../../util/errors.js';
 
 /** Options of {@link EndpointSliceController}. */
 export interface EndpointSliceOptions {
@@ -135,7 +136,7 @@ export class EndpointSliceController implements Controller {
     try {
       await this.#write(key, svc, plan, triggerTime);
     } catch (e) {
-      this.#events.record(withKind(svc, resources.services), 'Warning', 'FailedToUpdateEndpointSlices', `Error updating Endpoint Slices for Service ${key}: ${e instanceof Error ? e.message : String(e)}`);
+      this.#events.record(withKind(svc, resources.services), 'Warning', 'FailedToUpdateEndpointSlices', `Error updating Endpoint Slices for Service ${key}: ${errorText(e)}`);
       throw e;
     }
     // Pods on Nodes not seen yet were left out: try again later.

@@ -20,6 +20,7 @@ import { discoverResources, preferredResources, ResourceMapper, supportsVerbs, t
 import { FOREGROUND, Graph, ORPHAN, type GraphNode, type Identity } from './graph.js';
 import { Monitors } from './monitors.js';
 import { GcOperations } from './operations.js';
+import { errorText } from '../../util/errors.js';
 
 /** Options of {@link GarbageCollector}. */
 export interface GarbageCollectorOptions {
@@ -113,7 +114,7 @@ export class GarbageCollector implements Controller {
         return true;
       } catch (e) {
         if (signal.aborted) return false;
-        this.#ctx.logger.warn('garbagecollector: discovery failed', { error: e instanceof Error ? e.message : String(e) });
+        this.#ctx.logger.warn('garbagecollector: discovery failed', { error: errorText(e) });
         if (!untilDone) return true;
       }
       await sleep(this.#ctx.clock, delay, signal);
@@ -271,7 +272,7 @@ export class GarbageCollector implements Controller {
             return rest.length === cur.length ? undefined : rest;
           });
         } catch (e) {
-          errors.push(`${d.identity.kind} ${d.identity.namespace}/${d.identity.name}: ${e instanceof Error ? e.message : String(e)}`);
+          errors.push(`${d.identity.kind} ${d.identity.namespace}/${d.identity.name}: ${errorText(e)}`);
         }
       }),
     );

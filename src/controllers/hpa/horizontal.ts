@@ -21,13 +21,14 @@ import { computeReplicasForMetric, type MetricContext } from './compute.js';
 import { defaultCalculatorSettings, type CalculatorSettings } from './replica-calculator.js';
 import { sameStatus, setCondition } from './status.js';
 import { getScale, scaleTargetResource, updateScale, type Scale } from './target.js';
+import { errorText } from '../../util/errors.js';
 
 type HPA = HorizontalPodAutoscaler;
 
 /** The Event source upstream's controller records with. */
 export const HPA_COMPONENT = 'horizontal-pod-autoscaler';
 
-const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const errText = (e: unknown): string => errorText(e);
 
 export class HorizontalController implements Controller {
   readonly queue: WorkQueue<string>;

@@ -11,6 +11,7 @@ import { resourcePath, type ResourceDescriptor } from '../../client/paths.js';
 import { resources } from '../../client/resources.js';
 import type { Transport } from '../../client/types.js';
 import type { PodMetricsInfo } from './replica-calculator.js';
+import { errorText } from '../../util/errors.js';
 
 /** autoscaling/v1 Scale, as the scale subresource speaks it. */
 export interface Scale {
@@ -60,7 +61,7 @@ export async function podResourceMetrics(t: Transport, namespace: string, select
   try {
     list = await t.request<PodMetricsList>({ method: 'GET', path: resourcePath(resources.podmetrics, { namespace }), query: { labelSelector: selector } });
   } catch (e) {
-    return { ok: false, error: `unable to fetch metrics from resource metrics API: ${e instanceof Error ? e.message : String(e)}` };
+    return { ok: false, error: `unable to fetch metrics from resource metrics API: ${errorText(e)}` };
   }
   const items = list.items ?? [];
   if (items.length === 0) return { ok: false, error: 'no metrics returned from resource metrics API' };

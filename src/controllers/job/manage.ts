@@ -14,13 +14,14 @@ import { slowStartBatch } from '../util/batch.js';
 import type { JobDeps, SyncContext } from './context.js';
 import { firstPendingIndexes, templateForIndex } from './indexed.js';
 import { activePodsForRemoval, creationBackoffRemaining, removeFinalizerPatch, TRACKING_FINALIZER } from './pods.js';
+import { errorText } from '../../util/errors.js';
 
 /** At most this many pods are created or deleted per sync (upstream MaxPodCreateDeletePerSync). */
 export const MAX_POD_CHANGES_PER_SYNC = 500;
 /** The minimum requeue delay for a Job waiting on backoff (upstream syncJobBatchPeriod). */
 export const SYNC_BATCH_MS = 1000;
 
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const message = (e: unknown) => errorText(e);
 
 /** Deletes pods of a running Job (surplus or suspended): finalizer first, so they are not counted as failures. */
 async function deleteJobPods(d: JobDeps, ctx: SyncContext, pods: readonly Pod[]): Promise<{ removed: number; removedReady: number; error?: unknown }> {

@@ -14,6 +14,7 @@ import type { KubeObject, Transport } from '../../client/types.js';
 import type { Logger } from '../../util/log.js';
 import { preferredResources, supportsVerbs, type DiscoverFn, type DiscoveredResource } from '../discovery.js';
 import { updateConditions, type DeletionReport } from './conditions.js';
+import { errorText } from '../../util/errors.js';
 
 /** The finalizer this controller owns in spec.finalizers. */
 export const FINALIZER = 'kubernetes';
@@ -128,7 +129,7 @@ export class NamespaceDeleter {
         errors.push(`discovery of ${gv} failed: ${err.message}`);
       }
     } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
+      const msg = errorText(e);
       report.discoveryFailures.push(msg);
       errors.push(`discovery failed: ${msg}`);
     }
@@ -142,7 +143,7 @@ export class NamespaceDeleter {
         for (const [f, n] of out.finalizers) report.finalizers.set(f, (report.finalizers.get(f) ?? 0) + n);
         if (out.error) throw new Error(out.error);
       } catch (e) {
-        const msg = e instanceof Error ? e.message : String(e);
+        const msg = errorText(e);
         report.deleteFailures.push(`${groupResource(r)}: ${msg}`);
         errors.push(msg);
       }
@@ -152,7 +153,7 @@ export class NamespaceDeleter {
       try {
         await this.#updateStatus(ns, (n) => (n.status = { ...(n.status ?? {}), conditions }));
       } catch (e) {
-        this.#o.logger.warn('namespace: could not update status conditions', { namespace: name, error: e instanceof Error ? e.message : String(e) });
+        this.#o.logger.warn('namespace: could not update status conditions', { namespace: name, error: errorText(e) });
       }
     }
     return { estimateS, errors };

@@ -24,6 +24,7 @@ import { withPodCondition } from './pod-conditions.js';
 import { podsByNode } from './pods-by-node.js';
 import { TaintEviction } from './taint-eviction.js';
 import { conditionTaints, managedNoScheduleTaints, notReadyNoExecute, taintDiff, unreachableNoExecute, updateNodeTaints } from './taints.js';
+import { errorText } from '../../util/errors.js';
 
 /** How often node health is checked (--node-monitor-period). */
 export const NODE_MONITOR_PERIOD_MS = 5_000;
@@ -32,7 +33,6 @@ export const NODE_STARTUP_GRACE_PERIOD_MS = 60_000;
 const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 const STATUS_WRITE_TRIES = 3;
 
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** See the module comment. */
 export class NodeLifecycleController implements Controller {

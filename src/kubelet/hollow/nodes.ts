@@ -18,6 +18,7 @@ import type { Logger } from '../../util/log.js';
 import { fakePodCidr, hollowNodeIP } from './addresses.js';
 import { HOLLOW_LABEL, hollowConditions, hollowLease, hollowNode, hollowNodeLabels, hollowNodeStatus, LEASE_DURATION_SECONDS, type HollowCapacity } from './node-object.js';
 import { pool, spread, work } from './schedule.js';
+import { errorText } from '../../util/errors.js';
 
 const LEASE_NS = 'kube-node-lease';
 
@@ -85,7 +86,7 @@ export class HollowNodeSet {
           return;
         } catch (e) {
           if (signal.aborted) return;
-          this.#o.logger.warn('registering hollow node failed; retrying', { node: name, error: e instanceof Error ? e.message : String(e), delayMs: delay });
+          this.#o.logger.warn('registering hollow node failed; retrying', { node: name, error: errorText(e), delayMs: delay });
           existing.delete(name);
           await sleep(this.#o.clock, delay, signal);
         }
@@ -108,7 +109,7 @@ export class HollowNodeSet {
         return existing;
       } catch (e) {
         if (signal.aborted) return existing;
-        this.#o.logger.warn('listing nodes failed; retrying', { error: e instanceof Error ? e.message : String(e), delayMs: delay });
+        this.#o.logger.warn('listing nodes failed; retrying', { error: errorText(e), delayMs: delay });
         await sleep(this.#o.clock, delay, signal);
       }
     }
@@ -188,7 +189,7 @@ export class HollowNodeSet {
   /** Deletes the Nodes and their Leases (for deleteOnExit); runs without a signal, so it works after abort. */
   async deleteAll(): Promise<void> {
     const ignoreGone = (e: unknown) => {
-      if (!isNotFound(e)) this.#o.logger.warn('deleting hollow node failed', { error: e instanceof Error ? e.message : String(e) });
+      if (!isNotFound(e)) this.#o.logger.warn('deleting hollow node failed', { error: errorText(e) });
     };
     await pool(this.#o.names, this.#o.concurrency, async (name) => {
       await this.#nodes.delete(name).catch(ignoreGone);

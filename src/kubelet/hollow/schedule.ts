@@ -7,6 +7,7 @@
 import { sleep, type Clock } from '../../client/clock.js';
 import { runQueueWorkers, type WorkQueue } from '../../client/workqueue.js';
 import type { Logger } from '../../util/log.js';
+import { errorText } from '../../util/errors.js';
 
 /** Options of {@link spread}. */
 export interface SpreadOptions {
@@ -51,7 +52,7 @@ export function work<K>(o: WorkOptions<K>): Promise<void> {
     workers: o.workers,
     handle: o.handle,
     failed: (item, e) => {
-      o.logger.warn(`${o.what} failed; retrying`, { item: String(item), error: e instanceof Error ? e.message : String(e) });
+      o.logger.warn(`${o.what} failed; retrying`, { item: String(item), error: errorText(e) });
       return true;
     },
   });

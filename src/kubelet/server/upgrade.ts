@@ -9,6 +9,7 @@ import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../../util/log.js';
 import type { ExecParams, KubeletApiProvider, StreamingFns } from './types.js';
+import { errorText } from '../../util/errors.js';
 
 /** Answers an upgrade request with a plain HTTP error and closes the connection. */
 export function rejectUpgrade(socket: Duplex, code: number, message: string): void {
@@ -83,7 +84,7 @@ async function route(req: IncomingMessage, socket: Duplex, head: Buffer, ctx: Up
   try {
     params = ctx.streaming.parseExecQuery(url);
   } catch (e) {
-    return rejectUpgrade(socket, 400, e instanceof Error ? e.message : String(e));
+    return rejectUpgrade(socket, 400, errorText(e));
   }
   const runtimeUrl =
     kind === 'exec'

@@ -9,6 +9,7 @@ import { ResourceClient } from '../../client/resource.js';
 import type { Transport } from '../../client/types.js';
 import type { Logger } from '../../util/log.js';
 import { CONFIG_HASH, CONFIG_MIRROR } from './static.js';
+import { errorText } from '../../util/errors.js';
 
 const podsResource = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' } as const;
 
@@ -59,7 +60,7 @@ export class MirrorPods {
       await this.#pods.create(mirror, { namespace: sp.metadata!.namespace! });
       this.#log.info('mirror pod created', { pod: `${sp.metadata!.namespace}/${sp.metadata!.name}` });
     } catch (e) {
-      if (!isAlreadyExists(e)) this.#log.warn('mirror pod create failed', { pod: sp.metadata!.name, error: e instanceof Error ? e.message : String(e) });
+      if (!isAlreadyExists(e)) this.#log.warn('mirror pod create failed', { pod: sp.metadata!.name, error: errorText(e) });
     }
   }
 
@@ -67,7 +68,7 @@ export class MirrorPods {
     try {
       await this.#pods.delete(m.metadata!.name!, { namespace: m.metadata!.namespace!, gracePeriodSeconds: 0, preconditions: { uid: m.metadata!.uid! } });
     } catch (e) {
-      if (!isNotFound(e) && !isConflict(e)) this.#log.warn('mirror pod delete failed', { pod: m.metadata!.name, error: e instanceof Error ? e.message : String(e) });
+      if (!isNotFound(e) && !isConflict(e)) this.#log.warn('mirror pod delete failed', { pod: m.metadata!.name, error: errorText(e) });
     }
   }
 }

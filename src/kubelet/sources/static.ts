@@ -11,6 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { defaultObject } from '../../api/defaults.js';
 import type { Pod } from '../../api/generated/core/v1.js';
 import type { Logger } from '../../util/log.js';
+import { errorText } from '../../util/errors.js';
 
 export const CONFIG_SOURCE = 'kubernetes.io/config.source';
 export const CONFIG_HASH = 'kubernetes.io/config.hash';
@@ -23,7 +24,7 @@ export function staticPodFrom(text: string, file: string, nodeName: string): Pod
   try {
     obj = parseYaml(text, { maxAliasCount: 100 });
   } catch (e) {
-    throw new Error(`${file}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`${file}: ${errorText(e)}`);
   }
   const pod = obj as Pod;
   if (!pod || typeof pod !== 'object' || pod.kind !== 'Pod' || pod.apiVersion !== 'v1') throw new Error(`${file}: not a v1 Pod`);
@@ -65,7 +66,7 @@ export function readStaticPods(dir: string, nodeName: string, log: Logger): Pod[
       if (!statSync(file).isFile()) continue;
       pods.push(staticPodFrom(readFileSync(file, 'utf8'), file, nodeName));
     } catch (e) {
-      log.warn('skipping static pod manifest', { file, error: e instanceof Error ? e.message : String(e) });
+      log.warn('skipping static pod manifest', { file, error: errorText(e) });
     }
   }
   return pods;

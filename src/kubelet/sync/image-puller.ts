@@ -8,6 +8,7 @@ import type { Container, Pod } from '../../api/generated/core/v1.js';
 import type { CriClient } from '../cri/client.js';
 import { Backoff } from './backoff.js';
 import type { Waiting } from './pod-status.js';
+import { errorText } from '../../util/errors.js';
 
 export type EventSink = (pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string) => void;
 
@@ -65,7 +66,7 @@ export class ImagePuller {
       this.#events(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${took}s (${took}s including waiting).${size ? ` Image size: ${size} bytes.` : ''}`);
       return { imageRef: image_ref };
     } catch (e) {
-      const detail = e instanceof Error ? e.message : String(e);
+      const detail = errorText(e);
       const message = `Failed to pull image "${image}": ${detail}`;
       const at = Date.now();
       this.#failures.set(image, { at, message });

@@ -17,6 +17,7 @@ import { Backoff } from './backoff.js';
 import type { EventSink, ImagePuller } from './image-puller.js';
 import type { Waiting } from './pod-status.js';
 import type { RuntimeCache, RuntimeContainer, RuntimePod } from './runtime.js';
+import { errorText } from '../../util/errors.js';
 
 export interface PodSyncDeps {
   cri: CriClient;
@@ -56,7 +57,6 @@ export function goDuration(ms: number): string {
   return m > 0 ? `${m}m${total % 60}s` : `${total}s`;
 }
 
-const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 export const gracePeriodOf = (pod: Pod): number => pod.metadata?.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
 
@@ -101,7 +101,7 @@ export class PodSyncer {
       try {
         await d.volumes.setUp(pod, {});
       } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
+        const message = errorText(e);
         d.events(pod, 'Warning', 'FailedMount', message);
         for (const c of pod.spec?.containers ?? []) result.waiting.set(c.name, { reason: 'ContainerCreating' });
         result.retryAt = Date.now() + 2_000;
@@ -113,7 +113,7 @@ export class PodSyncer {
       try {
         await d.cri.runPodSandbox({ config: this.#sandboxConfig(pod, attempt) }, signal ? { signal } : undefined);
       } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
+        const message = errorText(e);
         d.events(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${message}`);
         for (const c of pod.spec?.containers ?? []) result.waiting.set(c.name, { reason: 'ContainerCreating' });
         result.retryAt = Date.now() + 5_000;
@@ -131,7 +131,7 @@ export class PodSyncer {
     try {
       await d.volumes.setUp(pod, { podIP: sandbox.ip ?? d.nodeIP, hostname: pod.spec?.hostname ?? pod.metadata!.name! });
     } catch (e) {
-      d.events(pod, 'Warning', 'FailedMount', e instanceof Error ? e.message : String(e));
+      d.events(pod, 'Warning', 'FailedMount', errorText(e));
       result.retryAt = Date.now() + 2_000;
       return result;
     }
@@ -300,7 +300,7 @@ export class PodSyncer {
     try {
       await d.cri.stopContainer({ container_id: rc.id, timeout: grace }, { timeoutMs: (grace + 30) * 1000 });
     } catch (e) {
-      d.log.warn('stop container failed', { container: rc.id, error: e instanceof Error ? e.message : String(e) });
+      d.log.warn('stop container failed', { container: rc.id, error: errorText(e) });
     }
     d.runtime.invalidate(rc.id);
   }

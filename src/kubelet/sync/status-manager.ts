@@ -8,6 +8,7 @@ import type { Pod, PodStatus } from '../../api/generated/core/v1.js';
 import { ResourceClient } from '../../client/resource.js';
 import type { Transport } from '../../client/types.js';
 import type { Logger } from '../../util/log.js';
+import { errorText } from '../../util/errors.js';
 
 const pods = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' } as const;
 
@@ -43,7 +44,7 @@ export class StatusManager {
         this.#posted.set(id, k);
       } catch (e) {
         if (isNotFound(e) || isConflict(e)) return; // the pod went away or was replaced
-        this.#log.warn('pod status update failed', { pod: `${target.namespace}/${target.name}`, error: e instanceof Error ? e.message : String(e) });
+        this.#log.warn('pod status update failed', { pod: `${target.namespace}/${target.name}`, error: errorText(e) });
       }
     });
     this.#inFlight.set(id, next);

@@ -10,6 +10,7 @@ import { run } from '../../util/exec.js';
 import { createLogger } from '../../util/log.js';
 import { UserspaceBackend } from '../userspace.js';
 import { decodeSync, type RequestLine, type RunnerConfig } from './wire.js';
+import { errorText } from '../../util/errors.js';
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as RunnerConfig;
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
       else await backend.sync(decodeSync(req));
       process.stdout.write('ok\n');
     } catch (e) {
-      process.stdout.write(`error ${(e instanceof Error ? e.message : String(e)).replace(/\n/g, ' ')}\n`);
+      process.stdout.write(`error ${errorText(e).replace(/\n/g, ' ')}\n`);
     }
   }
   await backend.close();

@@ -8,6 +8,7 @@ import type { Labels } from '../../api/selectors.js';
 import { compileTerms, compileWeightedTerms, type AffinityTerm, type WeightedAffinityTerm } from './affinity-term.js';
 import { PreferredNodeAffinity, RequiredNodeAffinity } from './node-selector.js';
 import { podRequests, type Resources } from './resources.js';
+import { errorText } from '../../util/errors.js';
 
 /** A host port a pod claims: protocol/port on an IP (0.0.0.0 = all of them). */
 export interface HostPort {
@@ -94,7 +95,7 @@ export class PodInfo {
         this.preferredAntiAffinity = compileWeightedTerms(this.namespace, a.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution);
       }
     } catch (e) {
-      this.termError = e instanceof Error ? e.message : String(e);
+      this.termError = errorText(e);
     }
   }
 

@@ -16,6 +16,7 @@ import type { PodInfo } from '../framework/pod-info.js';
 import { errorStatus, success, unresolvable, unschedulable, type Status } from '../framework/status.js';
 import { pickOneNode, type Candidate } from '../preemption/pick.js';
 import { selectVictimsOnNode } from '../preemption/victims.js';
+import { errorText } from '../../util/errors.js';
 
 const NOT_HELPFUL = 'Preemption is not helpful for scheduling';
 /** Upstream DefaultPreemptionArgs defaults. */
@@ -102,7 +103,7 @@ export class DefaultPreemption implements PostFilterPlugin {
     try {
       await this.#prepare(best, pod);
     } catch (e) {
-      return { status: errorStatus(e instanceof Error ? e.message : String(e)) };
+      return { status: errorStatus(errorText(e)) };
     }
     return { status: success(), nominatedNodeName: best.node };
   }
@@ -117,7 +118,7 @@ export class DefaultPreemption implements PostFilterPlugin {
           await this.#pods.patch(p.name, { status: { nominatedNodeName: null } }, { namespace: p.namespace, subresource: 'status', type: 'merge' });
         } catch (e) {
           // Not critical: the pod is retried anyway.
-          this.h.logger.warn('could not clear nominatedNodeName', { pod: p.key, error: e instanceof Error ? e.message : String(e) });
+          this.h.logger.warn('could not clear nominatedNodeName', { pod: p.key, error: errorText(e) });
         }
       }),
     );

@@ -8,8 +8,9 @@ import type { PodInfo } from '../framework/pod-info.js';
 import { errorStatus, type Status } from '../framework/status.js';
 import { spreadFilter, spreadPreFilter, spreadUpdate } from './topology-spread/filter.js';
 import { spreadNormalize, spreadPreScore, spreadScore } from './topology-spread/score.js';
+import { errorText } from '../../util/errors.js';
 
-const failed = (e: unknown): Status => errorStatus(`PodTopologySpread: ${e instanceof Error ? e.message : String(e)}`);
+const failed = (e: unknown): Status => errorStatus(`PodTopologySpread: ${errorText(e)}`);
 
 export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
   static readonly pluginName = 'PodTopologySpread';

@@ -23,6 +23,7 @@ import {
 } from '../store.js';
 import type { LogBackend, LogRow, RangeQuery } from './backend.js';
 import { rowToEvent, WatchHub, type WatchHubOptions } from './watch-hub.js';
+import { errorText } from '../../util/errors.js';
 
 type WriteOp =
   | { kind: 'create'; key: string; value: Buffer }
@@ -192,7 +193,7 @@ export class LogStore implements Store {
       });
     } catch (e) {
       // The transaction rolled back: nothing in this batch was written.
-      const err = new StorageError('Unavailable', `write failed: ${e instanceof Error ? e.message : String(e)}`);
+      const err = new StorageError('Unavailable', `write failed: ${errorText(e)}`);
       for (const p of batch) p.reject(err);
       return;
     }

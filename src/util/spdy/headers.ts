@@ -7,6 +7,7 @@
 import { constants, createDeflate, createInflate, type Deflate, type Inflate } from 'node:zlib';
 import { SPDY3_DICTIONARY } from './dictionary.js';
 import { SpdyProtocolError } from './frames.js';
+import { errorText } from '../errors.js';
 
 /** Headers as sent: names are lowercased on the wire (Go's framer rejects others); arrays become NUL-joined values. */
 export type SpdyHeadersInit = Record<string, string | number | readonly string[]>;
@@ -126,7 +127,7 @@ export class HeaderCodec {
     try {
       raw = await this.inflate.run(block);
     } catch (e) {
-      throw new SpdyProtocolError(`SPDY header block does not decompress: ${e instanceof Error ? e.message : String(e)}`);
+      throw new SpdyProtocolError(`SPDY header block does not decompress: ${errorText(e)}`);
     }
     return decodeHeaderBlock(raw);
   }

@@ -8,6 +8,7 @@ import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { SpdySession } from '../../../util/spdy/session.js';
+import { errorText } from '../../../util/errors.js';
 
 /** An HTTP status and plain-text body to answer instead of upgrading. */
 export class UpgradeError extends Error {
@@ -19,7 +20,7 @@ export class UpgradeError extends Error {
 
 /** Answers an upgrade request with a plain HTTP error and closes the connection. */
 export function httpError(socket: Duplex, e: unknown): void {
-  const err = e instanceof UpgradeError ? e : new UpgradeError(500, e instanceof Error ? e.message : String(e));
+  const err = e instanceof UpgradeError ? e : new UpgradeError(500, errorText(e));
   if (socket.destroyed || !socket.writable) return;
   const body = err.message.endsWith('\n') ? err.message : `${err.message}\n`;
   const extra = Object.entries(err.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');

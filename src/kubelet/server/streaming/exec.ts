@@ -12,6 +12,7 @@ import { RstStatus, type SpdySession, type SpdyStream } from '../../../util/spdy
 import { acceptWebSocket, ChannelConn, isWebSocketRequest, negotiateProtocol, WS_PROTOCOLS } from '../../../util/wsstream.js';
 import { acceptSpdy, dialRuntime, httpError, isSpdyRequest, spdyHandshake, UpgradeError } from './common.js';
 import type { ExecParams } from './params.js';
+import { errorText } from '../../../util/errors.js';
 
 /** The runtime side always speaks v4: containerd 1.6 knows nothing newer. */
 const RUNTIME_PROTOCOL = 'v4.channel.k8s.io';
@@ -68,7 +69,7 @@ export async function serveExecStream(req: IncomingMessage, socket: Duplex, head
     } else throw new UpgradeError(400, 'Upgrade request required');
     // Reach the runtime first: if it refuses, the client still gets a plain HTTP error.
     const url = await o.runtimeUrl(params).catch((e: unknown) => {
-      throw new UpgradeError(500, `unable to prepare the stream: ${e instanceof Error ? e.message : String(e)}`);
+      throw new UpgradeError(500, `unable to prepare the stream: ${errorText(e)}`);
     });
     runtime = await openRuntime(url, params);
     upgraded = true;
@@ -78,7 +79,7 @@ export async function serveExecStream(req: IncomingMessage, socket: Duplex, head
     runtime?.session.destroy();
     if (upgraded) socket.destroy();
     else httpError(socket, e);
-    log.warn('exec stream failed', { path: req.url, error: e instanceof Error ? e.message : String(e) });
+    log.warn('exec stream failed', { path: req.url, error: errorText(e) });
   }
 }
 
@@ -97,7 +98,7 @@ async function openRuntime(url: string, p: ExecParams): Promise<RuntimeExec> {
     return rt;
   } catch (e) {
     session.destroy();
-    throw new UpgradeError(500, `the container runtime refused the exec streams: ${e instanceof Error ? e.message : String(e)}`);
+    throw new UpgradeError(500, `the container runtime refused the exec streams: ${errorText(e)}`);
   }
 }
 

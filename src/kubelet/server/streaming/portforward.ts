@@ -12,6 +12,7 @@ import { RstStatus, type SpdySession, type SpdyStream } from '../../../util/spdy
 import { acceptWebSocket, ChannelConn, isWebSocketRequest, negotiateProtocol, webSocketDuplex, WS_PROTOCOLS } from '../../../util/wsstream.js';
 import { SpdySession as Session } from '../../../util/spdy/session.js';
 import { acceptSpdy, dialRuntime, httpError, isSpdyRequest, spdyHandshake, UpgradeError } from './common.js';
+import { errorText } from '../../../util/errors.js';
 
 const PORT_FORWARD_PROTOCOL = 'portforward.k8s.io';
 const WS_PORT_FORWARD_PROTOCOLS = [WS_PROTOCOLS.spdyTunnel, WS_PROTOCOLS.v4, WS_PROTOCOLS.v4Base64, WS_PROTOCOLS.v1, WS_PROTOCOLS.v1Base64];
@@ -48,7 +49,7 @@ export async function servePortForwardStream(req: IncomingMessage, socket: Duple
     } else throw new UpgradeError(400, 'Upgrade request required');
 
     const runtimeUrl = await o.runtimeUrl(ports).catch((e: unknown) => {
-      throw new UpgradeError(500, `unable to prepare the stream: ${e instanceof Error ? e.message : String(e)}`);
+      throw new UpgradeError(500, `unable to prepare the stream: ${errorText(e)}`);
     });
     runtime = await dialRuntime(runtimeUrl, PORT_FORWARD_PROTOCOL);
     upgraded = true;
@@ -67,7 +68,7 @@ export async function servePortForwardStream(req: IncomingMessage, socket: Duple
     runtime?.destroy();
     if (upgraded) socket.destroy();
     else httpError(socket, e);
-    o.log.warn('port-forward stream failed', { path: req.url, error: e instanceof Error ? e.message : String(e) });
+    o.log.warn('port-forward stream failed', { path: req.url, error: errorText(e) });
   }
 }
 
