@@ -6,7 +6,7 @@
  * FakeClock (see ./testing.ts).
  */
 import { hasStatusCause, isConflict } from '../api/errors.js';
-import type { Clock } from '../client/clock.js';
+import { sleep, type Clock } from '../client/clock.js';
 import type { EventType } from '../client/events.js';
 import type { ResourceDescriptor } from '../client/paths.js';
 import { ResourceClient } from '../client/resource.js';
@@ -130,5 +130,21 @@ export async function runWorkers<K>(o: RunWorkersOptions<K>): Promise<void> {
   } finally {
     signal.removeEventListener('abort', onAbort);
     queue.shutDown();
+  }
+}
+
+/**
+ * Runs `pass` every `periodMs` on the context's clock until `signal` aborts (controllers that scan
+ * instead of reacting to keys: pod GC, node health). A failed pass is logged as "<what> failed" and
+ * the next one runs on schedule.
+ */
+export async function runPeriodically(ctx: Pick<ControllerContext, 'clock' | 'logger'>, o: { what: string; periodMs: number; signal: AbortSignal }, pass: () => Promise<unknown>): Promise<void> {
+  while (!o.signal.aborted) {
+    try {
+      await pass();
+    } catch (e) {
+      ctx.logger.error(`${o.what} failed`, { error: errorText(e) });
+    }
+    await sleep(ctx.clock, o.periodMs, o.signal);
   }
 }

@@ -10,11 +10,10 @@
 import { isNotFound } from '../api/errors.js';
 import type { Node, Pod, PodCondition, PodStatus } from '../api/generated/core/v1.js';
 import { rfc3339 } from '../api/time.js';
-import { sleep } from '../client/clock.js';
 import type { Informer } from '../client/informer.js';
 import type { ResourceClient } from '../client/resource.js';
 import { resources } from '../client/resources.js';
-import { clientFor, type Controller, type ControllerContext, type ControllerDescriptor } from './controller.js';
+import { clientFor, runPeriodically, type Controller, type ControllerContext, type ControllerDescriptor } from './controller.js';
 import { withPodCondition } from './node-lifecycle/pod-conditions.js';
 import { isPodTerminal } from './util/pods.js';
 import { errorText } from '../util/errors.js';
@@ -59,14 +58,7 @@ export class PodGcController implements Controller {
   async run(signal: AbortSignal): Promise<void> {
     const synced = await Promise.all([this.#pods.waitForSync(signal), this.#nodes.waitForSync(signal)]);
     if (!synced.every(Boolean)) return;
-    while (!signal.aborted) {
-      try {
-        await this.gc();
-      } catch (e) {
-        this.#ctx.logger.error('podgc: pass failed', { error: errorText(e) });
-      }
-      await sleep(this.#ctx.clock, GC_CHECK_PERIOD_MS, signal);
-    }
+    await runPeriodically(this.#ctx, { what: 'podgc: pass', periodMs: GC_CHECK_PERIOD_MS, signal }, () => this.gc());
   }
 
   /** One collection pass over the cached pods and nodes. */

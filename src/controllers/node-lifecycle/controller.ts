@@ -12,12 +12,11 @@ import { isConflict, isNotFound } from '../../api/errors.js';
 import type { Lease } from '../../api/generated/coordination/v1.js';
 import type { Node, Pod } from '../../api/generated/core/v1.js';
 import { rfc3339 } from '../../api/time.js';
-import { sleep } from '../../client/clock.js';
 import type { Informer } from '../../client/informer.js';
 import type { ResourceClient } from '../../client/resource.js';
 import { resources } from '../../client/resources.js';
 import { WorkQueue } from '../../client/workqueue.js';
-import { clientFor, runWorkers, type Controller, type ControllerContext, type ControllerDescriptor, type EventSink } from '../controller.js';
+import { clientFor, runPeriodically, runWorkers, type Controller, type ControllerContext, type ControllerDescriptor, type EventSink } from '../controller.js';
 import { withKind } from '../util/owner.js';
 import { afterWrite, assessNodeHealth, type Assessment, type NodeHealth } from './health.js';
 import { withPodCondition } from './pod-conditions.js';
@@ -80,19 +79,9 @@ export class NodeLifecycleController implements Controller {
   async run(signal: AbortSignal): Promise<void> {
     const synced = await Promise.all([this.#nodes, this.#leases, this.#pods].map((i) => i.waitForSync(signal)));
     if (!synced.every(Boolean)) return;
-    const monitor = async () => {
-      while (!signal.aborted) {
-        try {
-          await this.monitorNodeHealth();
-        } catch (e) {
-          this.#ctx.logger.error('node-lifecycle: monitoring node health failed', { error: errorText(e) });
-        }
-        await sleep(this.#ctx.clock, NODE_MONITOR_PERIOD_MS, signal);
-      }
-    };
     const common = { workers: this.#ctx.settings.workers, logger: this.#ctx.logger, signal };
     await Promise.all([
-      monitor(),
+      runPeriodically(this.#ctx, { what: 'node-lifecycle: monitoring node health', periodMs: NODE_MONITOR_PERIOD_MS, signal }, () => this.monitorNodeHealth()),
       runWorkers({ ...common, name: 'node-lifecycle (taints)', queue: this.nodeQueue, reconcile: (n) => this.reconcileNoScheduleTaints(n) }),
       runWorkers({ ...common, name: 'node-lifecycle (pods)', queue: this.podQueue, reconcile: (k) => this.reconcilePod(k) }),
       this.taintEviction.run(signal),
