@@ -68,3 +68,12 @@ export function newTestBench(settings: Partial<ControllerSettings> = {}, clock =
   };
   return bench;
 }
+
+/** Writes as `verb resource[/sub] name` (a create: the name or generateName it sent); Events left out. */
+export const objectWrites = (b: TestBench): string[] =>
+  b.transport.actions
+    .filter((a) => a.verb !== 'get' && a.verb !== 'list' && a.resource !== 'events')
+    .map((a) => {
+      const meta = (a.body as { metadata?: { name?: string; generateName?: string } } | undefined)?.metadata;
+      return `${a.verb} ${a.resource}${a.subresource ? `/${a.subresource}` : ''} ${a.name ?? meta?.name ?? meta?.generateName ?? ''}`;
+    });

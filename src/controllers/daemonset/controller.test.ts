@@ -4,7 +4,7 @@ import type { ControllerRevision, DaemonSet, DaemonSetSpec } from '../../api/gen
 import type { Node, Pod, Taint } from '../../api/generated/core/v1.js';
 import { resources } from '../../client/resources.js';
 import { clientFor } from '../controller.js';
-import { newTestBench, type TestBench } from '../testing.js';
+import { newTestBench, objectWrites, type TestBench } from '../testing.js';
 import { FailedPodBackoff } from './context.js';
 import { DaemonSetController } from './controller.js';
 import { REVISION_HASH_LABEL, revisionData, templateHash } from './history.js';
@@ -64,14 +64,6 @@ function revision(ds: DaemonSet, rev: number, name?: string): ControllerRevision
   };
 }
 
-/** Writes as `verb resource[/sub] name` (creates: the name or generateName sent); Events left out. */
-const writes = (b: TestBench) =>
-  b.transport.actions
-    .filter((a) => a.verb !== 'get' && a.verb !== 'list' && a.resource !== 'events')
-    .map((a) => {
-      const meta = (a.body as Pod | undefined)?.metadata;
-      return `${a.verb} ${a.resource}${a.subresource ? `/${a.subresource}` : ''} ${a.name ?? meta?.name ?? meta?.generateName ?? ''}`;
-    });
 const events = (b: TestBench) => b.events.map((e) => `${e.type} ${e.reason} ${e.message.replace(/agent-[0-9a-z]{5}$/, 'agent-xxxxx')}`);
 const stored = (b: TestBench) => b.transport.object<DaemonSet>(resources.daemonsets, 'default', 'agent');
 const podNames = (b: TestBench) => b.transport.objects<Pod>(resources.pods).map((p) => p.metadata?.name);
@@ -260,7 +252,7 @@ test('DaemonSet sync', async () => {
     const run = ctrl.reconcile('default/agent');
     if (c.throws) await assert.rejects(run, c.throws, c.name);
     else await run;
-    assert.deepEqual(writes(bench), c.writes, c.name);
+    assert.deepEqual(objectWrites(bench), c.writes, c.name);
     assert.deepEqual(events(bench), c.events, c.name);
     const s = stored(bench)?.status ?? {};
     for (const [k, v] of Object.entries(c.status ?? {})) assert.deepEqual(s[k as keyof typeof s], v, `${c.name}: status.${k}`);
@@ -276,7 +268,7 @@ test('expectations: a second sync before the informer saw the creations creates 
   bench.transport.clearActions();
   await ctrl.reconcile('default/agent');
   assert.equal(podNames(bench).length, 2);
-  assert.deepEqual(writes(bench).filter((w) => w.startsWith('create pods')), []);
+  assert.deepEqual(objectWrites(bench).filter((w) => w.startsWith('create pods')), []);
 });
 
 test('failed pods: the next deletion on a node waits for the backoff', async () => {
@@ -288,7 +280,7 @@ test('failed pods: the next deletion on a node waits for the backoff', async () 
     bench.sync(resources.daemonsets);
     bench.transport.clearActions();
     await assert.rejects(new DaemonSetController(bench.ctx, { backoff }).reconcile('default/agent'), /failed pods/);
-    return writes(bench);
+    return objectWrites(bench);
   };
   assert.ok((await sync()).includes('delete pods agent-a'));
   bench.transport.seed(resources.pods, dsPod('agent-b', 'n1', { hash: H1, phase: 'Failed' }));
@@ -314,7 +306,7 @@ test('a sync waiting on expectations writes no status when only observedGenerati
   assert.equal(stored(bench)?.metadata?.generation, 2);
   bench.transport.clearActions();
   await ctrl.reconcile('default/agent');
-  assert.deepEqual(writes(bench), []);
+  assert.deepEqual(objectWrites(bench), []);
 });
 
 test('failed-pod backoff keeps no entry for a deleted DaemonSet or a long-quiet node', () => {

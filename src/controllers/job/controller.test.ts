@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Job, JobSpec, JobStatus } from '../../api/generated/batch/v1.js';
 import type { Pod } from '../../api/generated/core/v1.js';
 import { resources } from '../../client/resources.js';
-import { newTestBench, type TestBench } from '../testing.js';
+import { newTestBench, objectWrites, type TestBench } from '../testing.js';
 import { JobController } from './controller.js';
 import { COMPLETION_INDEX_KEY } from './indexed.js';
 import { TRACKING_FINALIZER } from './pods.js';
@@ -65,14 +65,6 @@ function pod(name: string, phase: string, o: PodOpts = {}): Pod {
   };
 }
 
-/** Writes as `verb resource[/sub] name` (creates: the generateName they sent); Events left out. */
-const writes = (b: TestBench) =>
-  b.transport.actions
-    .filter((a) => a.verb !== 'get' && a.verb !== 'list' && a.resource !== 'events')
-    .map((a) => {
-      const meta = (a.body as Pod | undefined)?.metadata;
-      return `${a.verb} ${a.resource}${a.subresource ? `/${a.subresource}` : ''} ${a.name ?? meta?.name ?? meta?.generateName ?? ''}`;
-    });
 const events = (b: TestBench) => b.events.map((e) => `${e.type} ${e.reason} ${e.message.replace(/(pi-(?:[0-9]+-)?)[0-9a-z]{5}$/, '$1xxxxx')}`);
 const stored = (b: TestBench) => b.transport.object<Job>(resources.jobs, 'default', 'pi');
 const podsOf = (b: TestBench) => b.transport.objects<Pod>(resources.pods);
@@ -307,7 +299,7 @@ test('Job sync', async () => {
   for (const c of cases) {
     const { bench, ctrl } = setup(c.job, c.pods, c.now);
     await ctrl.reconcile('default/pi');
-    assert.deepEqual(writes(bench), c.writes, c.name);
+    assert.deepEqual(objectWrites(bench), c.writes, c.name);
     assert.deepEqual(events(bench), c.events, c.name);
     const s = stored(bench)?.status ?? {};
     for (const [k, v] of Object.entries(c.status ?? {})) assert.deepEqual(s[k as keyof JobStatus], v, `${c.name}: status.${k}`);
@@ -347,7 +339,7 @@ test('a stale Job cache after our own status write: the sync waits for the newer
   bench.sync(resources.pods);
   bench.transport.clearActions();
   await ctrl.reconcile('default/pi');
-  assert.deepEqual(writes(bench), []);
+  assert.deepEqual(objectWrites(bench), []);
   bench.sync(resources.jobs);
   await ctrl.reconcile('default/pi');
   assert.equal(stored(bench)?.status?.succeeded, 1);
@@ -366,7 +358,7 @@ test('the whole life of `kubectl create job pi`: create, run, succeed, complete'
   assert.deepEqual(events(bench), ['Normal Completed Job completed']);
   // Finished: further syncs do nothing.
   await resync(bench);
-  assert.deepEqual(writes(bench), []);
+  assert.deepEqual(objectWrites(bench), []);
 });
 
 test('an orphaned tracked pod (its Job gone) loses the finalizer', async () => {
@@ -375,6 +367,6 @@ test('an orphaned tracked pod (its Job gone) loses the finalizer', async () => {
   bench.sync(resources.jobs);
   bench.transport.clearActions();
   await ctrl.reconcileOrphanPod('default/pi-a');
-  assert.deepEqual(writes(bench), ['patch pods pi-a']);
+  assert.deepEqual(objectWrites(bench), ['patch pods pi-a']);
   assert.deepEqual(bench.transport.object<Pod>(resources.pods, 'default', 'pi-a')?.metadata?.finalizers, []);
 });
