@@ -7,10 +7,12 @@
 import type { Logger } from '../util/log.js';
 import { clearStaleUdp } from './conntrack.js';
 import { baseJumps, buildRestore } from './iptables/rules.js';
-import { ensureLink, removeLink, syncLinkAddresses } from './link.js';
+import { ensureLink, LoadBalancerAddresses, removeLink } from './link.js';
 import type { NodeNetwork, ProxyBackend, ProxySnapshot, SyncRequest } from './model.js';
 
 type Chains = { nat: Set<string>; filter: Set<string> };
+
+const JUMP_CHECK_PERIOD_MS = 60_000;
 
 /** Kernel settings the rules rely on: forwarding, bridged traffic through iptables, NodePorts on 127.0.0.1. */
 export const PROXY_SYSCTLS = ['net.ipv4.ip_forward=1', 'net.bridge.bridge-nf-call-iptables=1', 'net.ipv4.conf.all.route_localnet=1'] as const;
@@ -30,12 +32,16 @@ export class IptablesBackend implements ProxyBackend {
   #chains: Chains | undefined;
   #prepared = false;
   #last: ProxySnapshot | undefined;
+  readonly #lbAddresses: LoadBalancerAddresses;
+  /** When the built-in chains' jumps to ours were last checked (ms). */
+  #jumpsCheckedAt = 0;
   /** Rules written by the last sync (for the bench and metrics). */
   lastRules = 0;
 
   constructor(o: { net: NodeNetwork; logger: Logger }) {
     this.#net = o.net;
     this.#log = o.logger;
+    this.#lbAddresses = new LoadBalancerAddresses(o.net);
   }
 
   async #iptables(args: string[]) {
@@ -53,7 +59,13 @@ export class IptablesBackend implements ProxyBackend {
     return out;
   }
 
-  async #ensureJumps(): Promise<void> {
+  /**
+   * Puts back jumps from the built-in chains that a firewall reload flushed: on every full sync,
+   * else at most once a minute (each `iptables -C` reads the whole ruleset, costly with many Services).
+   */
+  async #ensureJumps(full: boolean): Promise<void> {
+    if (!full && Date.now() - this.#jumpsCheckedAt < JUMP_CHECK_PERIOD_MS) return;
+    this.#jumpsCheckedAt = Date.now();
     for (const j of baseJumps(this.#net.prefix)) {
       if ((await this.#iptables(['-t', j.table, '-C', j.chain, ...j.args])).code === 0) continue;
       const r = await this.#iptables(['-t', j.table, '-I', j.chain, '1', ...j.args]);
@@ -70,8 +82,8 @@ export class IptablesBackend implements ProxyBackend {
       this.#prepared = true;
     }
     // Nothing changed: the kernel already has these rules (rewriting the dispatch chain costs ~1 s at
-    // 10,000 Services); only check that nobody flushed the built-in chains' jumps to ours.
-    if (!full && req.changed.size === 0) return this.#ensureJumps();
+    // 10,000 Services).
+    if (!full && req.changed.size === 0) return this.#ensureJumps(false);
     const existing = full ? await this.#readChains() : (this.#chains as Chains);
     const out = buildRestore({ prefix: this.#net.prefix, clusterCIDR: this.#net.clusterCIDR, snapshot: req.snapshot, changed: full ? 'all' : req.changed, existing });
     const r = await this.#net.exec('iptables-restore', ['--noflush', '-w', '5'], out.script);
@@ -81,11 +93,8 @@ export class IptablesBackend implements ProxyBackend {
     }
     this.#chains = out.chains;
     this.lastRules = out.rules;
-    // Every sync: a firewall reload flushing INPUT/FORWARD/PREROUTING must not break Services for long.
-    await this.#ensureJumps();
-    const lbIPs = new Set<string>();
-    for (const sp of req.snapshot.services.values()) for (const ip of sp.loadBalancerIPs) lbIPs.add(ip);
-    await syncLinkAddresses(this.#net, lbIPs);
+    await this.#ensureJumps(full);
+    await this.#lbAddresses.sync(req.snapshot, full);
     await clearStaleUdp(this.#net, this.#last, req.snapshot, full ? 'all' : req.changed, this.#log);
     this.#last = req.snapshot;
   }
@@ -115,5 +124,7 @@ export class IptablesBackend implements ProxyBackend {
     this.#chains = undefined;
     this.#prepared = false;
     this.#last = undefined;
+    this.#lbAddresses.forget();
+    this.#jumpsCheckedAt = 0;
   }
 }

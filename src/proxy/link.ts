@@ -4,7 +4,7 @@
  * on it so the node owns them, and the Service CIDR is routed to it: a packet for a ClusterIP that
  * no rule rewrote ends there instead of following the default route out of the machine.
  */
-import type { NodeNetwork } from './model.js';
+import type { NodeNetwork, ProxySnapshot } from './model.js';
 
 async function ip(net: NodeNetwork, args: string[], okCodes: readonly number[] = [0]): Promise<string> {
   const r = await net.exec('ip', args);
@@ -53,4 +53,31 @@ export async function syncLinkAddresses(net: NodeNetwork, want: ReadonlySet<stri
 /** Removes the link (its addresses and the Service CIDR route go with it). */
 export async function removeLink(net: NodeNetwork): Promise<void> {
   await ip(net, ['link', 'del', net.link], [0, 1]);
+}
+
+/**
+ * Keeps the link's addresses equal to the LoadBalancer IPs of each snapshot (iptables and nftables
+ * modes), asking the kernel only when that set changed since the last sync or when forced.
+ */
+export class LoadBalancerAddresses {
+  readonly #net: NodeNetwork;
+  #last: string | undefined;
+
+  constructor(net: NodeNetwork) {
+    this.#net = net;
+  }
+
+  async sync(snapshot: ProxySnapshot, force: boolean): Promise<void> {
+    const ips = new Set<string>();
+    for (const sp of snapshot.services.values()) for (const ip of sp.loadBalancerIPs) ips.add(ip);
+    const key = [...ips].sort().join(',');
+    if (!force && key === this.#last) return;
+    await syncLinkAddresses(this.#net, ips);
+    this.#last = key;
+  }
+
+  /** The next sync asks the kernel again (after a cleanup). */
+  forget(): void {
+    this.#last = undefined;
+  }
 }

@@ -8,7 +8,7 @@
 import type { Logger } from '../util/log.js';
 import { clearStaleUdp } from './conntrack.js';
 import { applySysctls } from './iptables.js';
-import { ensureLink, removeLink, syncLinkAddresses } from './link.js';
+import { ensureLink, LoadBalancerAddresses, removeLink } from './link.js';
 import type { NodeNetwork, ProxyBackend, ProxySnapshot, SyncRequest } from './model.js';
 import { renderPort, type PortRules, type RenderContext } from './nftables/render.js';
 import { deltaScript, fullScript } from './nftables/script.js';
@@ -25,7 +25,7 @@ export class NftablesBackend implements ProxyBackend {
   /** Which port holds each map element key (`map key`), so two never claim one key. */
   #owners = new Map<string, string>();
   #last: ProxySnapshot | undefined;
-  #lbIPs: string | undefined;
+  readonly #lbAddresses: LoadBalancerAddresses;
   /** Lines of the last transaction, and whether it wrote the whole table (for the bench and metrics). */
   lastSync = { full: false, lines: 0 };
 
@@ -33,6 +33,7 @@ export class NftablesBackend implements ProxyBackend {
     this.#net = o.net;
     this.#log = o.logger;
     this.#table = o.net.prefix.toLowerCase();
+    this.#lbAddresses = new LoadBalancerAddresses(o.net);
     this.#ctx = { clusterCIDR: o.net.clusterCIDR, nodeIPs: o.net.nodeIPs };
   }
 
@@ -112,13 +113,7 @@ export class NftablesBackend implements ProxyBackend {
     this.#owners = owners;
     this.lastSync = { full, lines: script === '' ? 0 : script.split('\n').length - 1 };
 
-    const lbIPs = new Set<string>();
-    for (const sp of snapshot.services.values()) for (const ip of sp.loadBalancerIPs) lbIPs.add(ip);
-    const lbKey = [...lbIPs].sort().join(',');
-    if (full || lbKey !== this.#lbIPs) {
-      await syncLinkAddresses(this.#net, lbIPs);
-      this.#lbIPs = lbKey;
-    }
+    await this.#lbAddresses.sync(snapshot, full);
     await clearStaleUdp(this.#net, this.#last, snapshot, full ? 'all' : req.changed, this.#log);
     this.#last = snapshot;
   }
@@ -135,6 +130,6 @@ export class NftablesBackend implements ProxyBackend {
     this.#owners = new Map();
     this.#prepared = false;
     this.#last = undefined;
-    this.#lbIPs = undefined;
+    this.#lbAddresses.forget();
   }
 }
