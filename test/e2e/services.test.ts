@@ -73,7 +73,10 @@ test('kubernetes-101: web finds redis by name, the NodePort spreads over the RC,
   const node = primaryIPv4();
   // The web pods reach redis by its short name: the pod's resolv.conf search path, our DNS, the ClusterIP.
   await until('web counts through redis', () => /I have been seen \d+ times and my hostname is/.test(curl(`http://${node}:${port}/`)));
-  const seen = hostnames(`http://${node}:${port}/`, 30);
+  // Ready pods reach the endpoints, then the rules, a moment after the RC counts them.
+  await until('3 web endpoints', () => jsonpath(['get', 'endpoints', 'web'], '{.subsets[0].addresses[*].ip}').split(' ').filter(Boolean).length === 3);
+  let seen = new Set<string>();
+  await until('30 requests to the NodePort reach several pods', () => (seen = hostnames(`http://${node}:${port}/`, 30)).size >= 2, 30_000);
   assert.ok(seen.size >= 2, `30 requests to the NodePort reached ${seen.size} pod(s): ${[...seen].join(', ')}`);
   const pods = jsonpath(['get', 'pods', '-l', 'name=web'], '{.items[*].metadata.name}').split(' ');
   for (const h of seen) assert.ok(pods.includes(h), `${h} is one of the RC's pods`);
