@@ -3,8 +3,8 @@
 export { tableConvertorFor, hasPrinter } from './tables/registry.js';
 export { crdTableConvertor, defaultTable, type PrinterColumn } from './tables/crd.js';
 export { toTable } from './tables/table.js';
-export { humanDuration } from './tables/format.js';
-export { JsonPathError } from './tables/jsonpath.js';
+export { humanDuration } from '../api/printing/format.js';
+export { JsonPathError } from '../api/jsonpath.js';
 export type {
   ColumnDefinition,
   IncludeObject,

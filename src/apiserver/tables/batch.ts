@@ -1,8 +1,8 @@
 // Tables of batch/v1: Job (Status, Completions, Duration) and CronJob.
-import { arr, get, int, obj, objs, optBool, optInt, optStr, str, time } from './access.js';
+import { arr, get, int, obj, objs, optBool, optInt, optStr, str, time } from '../../api/printing/access.js';
 import { AGE, CONTAINERS, IMAGES, NAME, col, i, s } from './columns.js';
 import { DESCRIPTIONS as D } from './descriptions.js';
-import { ageOf, boolPtr, containerCells, formatLabelSelector, humanDuration, nameOf, since } from './format.js';
+import { ageOf, boolPtr, containerCells, formatLabelSelector, humanDuration, nameOf, since } from '../../api/printing/format.js';
 import type { TableConvertor } from './types.js';
 
 /** Whether the first condition of `type` is True (upstream `hasJobCondition`). */

@@ -1,9 +1,9 @@
 // Tables of cluster-level kinds: Node, Namespace, Lease, PriorityClass, StorageClass,
 // PersistentVolume, PersistentVolumeClaim and CertificateSigningRequest.
-import { arr, bool, get, int, obj, objs, optInt, optStr, str, strMap } from './access.js';
+import { arr, bool, get, int, obj, objs, optInt, optStr, str, strMap } from '../../api/printing/access.js';
 import { AGE, NAME, col, i, s } from './columns.js';
 import { DESCRIPTIONS as D } from './descriptions.js';
-import { accessModes, ageOf, humanDuration, nameOf, quantity } from './format.js';
+import { accessModes, ageOf, humanDuration, nameOf, quantity } from '../../api/printing/format.js';
 import type { TableConvertor } from './types.js';
 
 const ROLE_PREFIX = 'node-role.kubernetes.io/';

@@ -1,9 +1,9 @@
 // Tables of configuration and access kinds: ConfigMap, Secret, ServiceAccount, ResourceQuota,
 // RoleBinding and ClusterRoleBinding.
-import { arr, asObject, get, mapLen, objs, str } from './access.js';
+import { arr, asObject, get, mapLen, objs, str } from '../../api/printing/access.js';
 import { AGE, NAME, s } from './columns.js';
 import { DESCRIPTIONS as D } from './descriptions.js';
-import { ageOf, nameOf, quantity } from './format.js';
+import { ageOf, nameOf, quantity } from '../../api/printing/format.js';
 import type { ColumnDefinition, TableConvertor } from './types.js';
 
 /** ConfigMap: Data (entries of data plus binaryData). */

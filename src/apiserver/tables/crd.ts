@@ -1,11 +1,11 @@
 // Table convertors of custom resources (from a CRD version's additionalPrinterColumns, as the
 // apiextensions-apiserver's tableconvertor) and the default convertor of built-in kinds without a
 // printer (apiserver's rest.defaultTableConvertor: Name and an RFC 3339 "Created At").
-import { time } from './access.js';
+import { time } from '../../api/printing/access.js';
 import { NAME, col } from './columns.js';
 import { DESCRIPTIONS } from './descriptions.js';
-import { humanDuration, nameOf } from './format.js';
-import { evaluate, JsonPathError, parseJsonPath, type JsonPath } from './jsonpath.js';
+import { humanDuration, nameOf } from '../../api/printing/format.js';
+import { JsonPath, JsonPathError, resultText } from '../../api/jsonpath.js';
 import type { ColumnDefinition, TableConvertor } from './types.js';
 
 /** One entry of `spec.versions[].additionalPrinterColumns`. */
@@ -31,25 +31,12 @@ export const defaultTable: TableConvertor = {
   cells: (o) => [nameOf(o), rfc3339(time(o, 'metadata', 'creationTimestamp'))],
 };
 
-/** Go's encoding/json text: sorted map keys, no spaces, `<`, `>`, `&` escaped. */
-function goJson(v: unknown): string {
-  const sortKeys = (x: unknown): unknown => {
-    if (Array.isArray(x)) return (x as unknown[]).map(sortKeys);
-    if (typeof x === 'object' && x !== null) {
-      const o = x as Record<string, unknown>;
-      return Object.fromEntries(Object.keys(o).sort().map((k) => [k, sortKeys(o[k])]));
-    }
-    return x;
-  };
-  return JSON.stringify(sortKeys(v)).replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
-}
-
-/** What jsonpath's PrintResults writes for one value of a `string` column. */
+/**
+ * What upstream's PrintResults writes for the value of a `string` column. The value is re-wrapped
+ * before printing, so a JSON null is Go's invalid value there: `<no value>`, not `null`.
+ */
 function printed(v: unknown): string {
-  if (v === null || v === undefined) return '<no value>';
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return goJson(v);
+  return resultText(v === null ? undefined : v);
 }
 
 const RFC3339_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -80,16 +67,17 @@ const AGE_COLUMN: PrinterColumn = { name: 'Age', type: 'date', description: DESC
 /**
  * The convertor of a custom resource version: Name, then one column per printer column. A version
  * without printer columns gets a single Age column, as upstream; one with columns gets exactly
- * those (CRDs that want Age list `.metadata.creationTimestamp` themselves). Throws
- * {@link JsonPathError} for a path outside the supported subset.
+ * those (CRDs that want Age list `.metadata.creationTimestamp` themselves). Each path is parsed
+ * as upstream does, as the template `{<jsonPath>}`; throws {@link JsonPathError} when one does not
+ * parse.
  */
 export function crdTableConvertor(printerColumns: PrinterColumn[]): TableConvertor {
   const defs = printerColumns.length === 0 ? [AGE_COLUMN] : printerColumns;
   const paths: JsonPath[] = defs.map((c) => {
     try {
-      return parseJsonPath(c.jsonPath);
-    } catch (e) {
-      throw new JsonPathError(`unrecognized column definition ${JSON.stringify(c.jsonPath)}: ${(e as Error).message}`);
+      return new JsonPath(`{${c.jsonPath}}`, { allowMissingKeys: true });
+    } catch {
+      throw new JsonPathError(`unrecognized column definition ${JSON.stringify(c.jsonPath)}`);
     }
   });
   const columns: ColumnDefinition[] = [
@@ -109,7 +97,7 @@ export function crdTableConvertor(printerColumns: PrinterColumn[]): TableConvert
       ...defs.map((c, idx) => {
         let results: unknown[];
         try {
-          results = evaluate(paths[idx] ?? { source: '', steps: [] }, o);
+          results = paths[idx]?.findResults(o)[0] ?? [];
         } catch {
           return null;
         }

@@ -1,9 +1,9 @@
 // The Event table, for core/v1 Events and events.k8s.io/v1 Events alike: upstream prints both
 // through the internal Event, so the events.k8s.io fields are read under their core names.
-import { get, int, obj, optInt, str, time } from './access.js';
+import { get, int, obj, optInt, str, time } from '../../api/printing/access.js';
 import { NAME, col, s } from './columns.js';
 import { DESCRIPTIONS as D } from './descriptions.js';
-import { nameOf, since } from './format.js';
+import { nameOf, since } from '../../api/printing/format.js';
 import type { TableConvertor } from './types.js';
 
 const COLUMNS = [

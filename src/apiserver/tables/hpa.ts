@@ -1,10 +1,10 @@
 // The HorizontalPodAutoscaler table for autoscaling/v1 and v2 objects. Upstream prints the internal
 // (v2-shaped) object, so a v1 object is first read as v1 → internal conversion would: its CPU
 // target becomes a Resource metric, and no target at all means the implicit 80% CPU default.
-import { asObject, get, int, objs, optInt, str } from './access.js';
+import { asObject, get, int, objs, optInt, str } from '../../api/printing/access.js';
 import { AGE, NAME, s } from './columns.js';
 import { DESCRIPTIONS as D } from './descriptions.js';
-import { ageOf, nameOf, quantity } from './format.js';
+import { ageOf, nameOf, quantity } from '../../api/printing/format.js';
 import type { TableConvertor } from './types.js';
 
 type Json = Record<string, unknown>;

@@ -1,8 +1,8 @@
 // Tables of less common kinds with upstream printers: PodTemplate, RuntimeClass, the admission
 // webhook configurations, ComponentStatus and (kube-aggregator's) APIService.
-import { arr, get, objs, str, strMap } from './access.js';
+import { arr, get, objs, str, strMap } from '../../api/printing/access.js';
 import { AGE, NAME, i, s } from './columns.js';
-import { ageOf, containerCells, formatLabels, nameOf } from './format.js';
+import { ageOf, containerCells, formatLabels, nameOf } from '../../api/printing/format.js';
 import type { TableConvertor } from './types.js';
 
 /** PodTemplate: Containers, Images, Pod Labels (no Age, as upstream). */

@@ -1,9 +1,9 @@
 // Tables of Services and networking: Service, Endpoints, EndpointSlice, Ingress, IngressClass and
 // NetworkPolicy.
-import { arr, get, int, obj, objs, optInt, optStr, str, strMap } from './access.js';
+import { arr, get, int, obj, objs, optInt, optStr, str, strMap } from '../../api/printing/access.js';
 import { AGE, NAME, s } from './columns.js';
 import { DESCRIPTIONS as D } from './descriptions.js';
-import { ageOf, formatLabelSelector, formatLabels, listWithMore, nameOf } from './format.js';
+import { ageOf, formatLabelSelector, formatLabels, listWithMore, nameOf } from '../../api/printing/format.js';
 import type { TableConvertor } from './types.js';
 
 const strings = (v: unknown[]): string[] => v.filter((x): x is string => typeof x === 'string');

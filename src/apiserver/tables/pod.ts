@@ -1,10 +1,10 @@
 // The Pod table: Ready, the aggregate Status (upstream printPod's reason computation: init
 // progress, waiting/terminated reasons, Completed-but-running, Terminating, NodeLost), Restarts
 // with the age of the last restart, and the wide IP/Node/Nominated Node/Readiness Gates columns.
-import { asObject, get, int, obj, objs, str, time } from './access.js';
+import { asObject, get, int, obj, objs, str, time } from '../../api/printing/access.js';
 import { AGE, NAME, s } from './columns.js';
 import { DESCRIPTIONS } from './descriptions.js';
-import { since } from './format.js';
+import { since } from '../../api/printing/format.js';
 import type { RowCondition, TableConvertor } from './types.js';
 
 const COLUMNS = [

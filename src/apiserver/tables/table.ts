@@ -1,6 +1,6 @@
 // Builds the meta.k8s.io/v1 Table response from a convertor and the objects to list, applying
 // includeObject as the API server's handler does after conversion.
-import { asObject } from './access.js';
+import { asObject } from '../../api/printing/access.js';
 import type { Table, TableConvertor, TableRow, ToTableOptions } from './types.js';
 
 /**

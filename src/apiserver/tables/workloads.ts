@@ -1,9 +1,9 @@
 // Tables of the apps workloads and their relatives: Deployment, ReplicaSet, ReplicationController,
 // StatefulSet, DaemonSet, ControllerRevision and PodDisruptionBudget.
-import { get, int, obj, objs, optInt, str, strMap } from './access.js';
+import { get, int, obj, objs, optInt, str, strMap } from '../../api/printing/access.js';
 import { AGE, CONTAINERS, IMAGES, NAME, i, s } from './columns.js';
 import { DESCRIPTIONS as D } from './descriptions.js';
-import { ageOf, containerCells, formatLabelSelector, formatLabels, intOrString, nameOf, selectorString } from './format.js';
+import { ageOf, containerCells, formatLabelSelector, formatLabels, intOrString, nameOf, selectorString } from '../../api/printing/format.js';
 import type { TableConvertor } from './types.js';
 
 /**

@@ -1,7 +1,7 @@
 // Cell formatting shared by the printers, with upstream's exact texts: HumanDuration ages, label
 // and selector strings, container lists, quantities and access modes.
-import { canonicalizeQuantity } from '../../api/quantity.js';
-import { labelSelectorFromSpec, type LabelSelectorSpec } from '../../api/selectors.js';
+import { canonicalizeQuantity } from '../quantity.js';
+import { labelSelectorFromSpec, type LabelSelectorSpec } from '../selectors.js';
 import { arr, asObject, objs, str, strMap, time } from './access.js';
 
 /**
