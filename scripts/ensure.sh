@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes a checkout ready to run: Node.js present, npm packages installed, TypeScript built,
 # and (when asked) Debian packages installed. Idempotent and quick when nothing changed.
-# Usage: scripts/ensure.sh [--debian pkg:binary ...]
+# Usage: scripts/ensure.sh [--quick] [--debian pkg:binary ...]  (--quick: skip the native-module check)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -15,9 +15,11 @@ major="$(node -p 'process.versions.node.split(".")[0]')"
 command -v npm >/dev/null || die "npm is required (not found on PATH)."
 
 debian=()
+quick=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --debian) debian+=("$2"); shift 2 ;;
+    --quick) quick=1; shift ;;
     *) die "unknown option $1" ;;
   esac
 done
@@ -52,15 +54,18 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   say "installing npm packages"
   npm install --no-audit --no-fund --loglevel=error >&2 || die "npm install failed"
 fi
-node -e "new (require('better-sqlite3'))(':memory:').close()" 2>/dev/null || {
+# --quick (kubectl): no native module is loaded, so skip the check that costs a Node start.
+[ "$quick" -eq 1 ] || node -e "new (require('better-sqlite3'))(':memory:').close()" 2>/dev/null || {
   say "building better-sqlite3 (native module)"
   npm rebuild better-sqlite3 --loglevel=error >&2 || die "building better-sqlite3 failed (needs python3, make and g++)"
 }
 
 # TypeScript: rebuild when any source is newer than the last build stamp.
 stamp=dist/.build-stamp
-if [ ! -f "$stamp" ] || [ -n "$(find src bench scripts test tsconfig.json package.json -newer "$stamp" -print -quit 2>/dev/null)" ]; then
+if [ ! -f "$stamp" ] || [ ! -f dist/kubectl.mjs ] || [ -n "$(find src bench scripts test tsconfig.json package.json -newer "$stamp" -print -quit 2>/dev/null)" ]; then
   say "building (tsc)"
   npx tsc -p tsconfig.json >&2 || die "TypeScript build failed"
+  # kubectl starts on every call: one bundled file loads far faster than a tree of modules.
+  npm run -s bundle >&2 || die "bundling kubectl (esbuild) failed"
   touch "$stamp"
 fi

@@ -19,7 +19,14 @@ const commands: Record<string, { summary: string; load: () => Promise<Main> }> =
   'hollow-nodes': { summary: 'register fake nodes that run pods without containers (for scale tests)', load: async () => (await import('./control.js')).hollowNodesMain },
   images: { summary: 'build the example images and serve them from the local registry', load: async () => (await import('./images.js')).main },
   version: { summary: 'print the k8ts version', load: () => Promise.resolve(version) },
+  kubectl: { summary: 'the kubectl CLI, in TypeScript (also installed as k8ts-kubectl)', load: () => Promise.resolve(kubectl) },
 };
+
+/** kubectl sets its own exit codes and prints its own errors; it never goes through run()'s handler. */
+let kubectlCode = 0;
+async function kubectl(args: string[]): Promise<void> {
+  kubectlCode = await (await import('../kubectl/main.js')).main(args);
+}
 
 function version(): Promise<void> {
   const pkg = JSON.parse(readFileSync(`${packageRoot()}/package.json`, 'utf8')) as { version: string };
@@ -48,7 +55,7 @@ async function run(argv: string[]): Promise<number> {
   }
   try {
     await (await cmd.load())(rest);
-    return 0;
+    return kubectlCode;
   } catch (e) {
     if (e instanceof UsageError) {
       console.error(`k8ts ${name}: ${e.message} (see 'k8ts ${name} --help')`);

@@ -95,6 +95,17 @@ export function kubectl(c: Pick<Cluster, 'kubeconfig' | 'dir'>, args: string[], 
   return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 
+/** Our own kubectl (`k8ts kubectl`), run exactly as {@link kubectl} runs the real one. */
+export function ourKubectl(c: Pick<Cluster, 'kubeconfig' | 'dir'>, args: string[], opts: { input?: string; timeoutMs?: number; env?: Record<string, string> } = {}): Run {
+  const r = spawnSync(process.execPath, ['--enable-source-maps', CLI, 'kubectl', ...args], {
+    encoding: 'utf8',
+    input: opts.input,
+    timeout: opts.timeoutMs ?? 60_000,
+    env: { ...process.env, KUBECONFIG: c.kubeconfig, KUBECACHEDIR: join(c.dir, 'kubecache-k8ts'), HOME: c.dir, ...opts.env },
+  });
+  return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
 export function python(c: Pick<Cluster, 'kubeconfig'>, script: string): Run {
   const r = spawnSync('/usr/bin/python3', ['-c', script, c.kubeconfig], { encoding: 'utf8', timeout: 60_000 });
   return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
