@@ -55,7 +55,7 @@ export type SpecMutation = (spec: PodSpec, obj: KubeObject, info: ResourceInfo) 
 export async function applySet(
   ctx: CommandContext,
   infos: ResourceInfo[],
-  o: { operation: string; failure: string; mutate: SpecMutation; errors: unknown[] },
+  o: { operation: string; failure: string; mutate: SpecMutation; errors: unknown[]; keepEmpty?: boolean },
 ): Promise<void> {
   const dryRun: DryRun = dryRunStrategy(ctx.flags);
   const local = ctx.flags.bool('local');
@@ -83,7 +83,8 @@ export async function applySet(
       allErrs.push(new CliError(`${objectName(c.info)} ${c.err ?? ''}`));
       continue;
     }
-    if (isEmptyPatch(c.patch)) continue;
+    // Most subcommands skip unchanged objects; set serviceaccount sends and prints them anyway.
+    if (isEmptyPatch(c.patch) && !o.keepEmpty) continue;
     if (local || dryRun === 'client') {
       printObject(ctx, c.info.mapping, c.after, o.operation, dryRun);
       continue;
