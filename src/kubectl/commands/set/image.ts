@@ -2,20 +2,8 @@
 import type { Container } from '../../../api/generated/core/v1.js';
 import { AggregateCliError, CliError } from '../../errors.js';
 import type { Command, CommandContext } from '../../types.js';
+import { splitResourcesAndPairs } from '../label/pairs.js';
 import { applySet, setFlags, setInfos } from './shared.js';
-
-/** kubectl's GetResourcesAndPairs: resources first, then `KEY=VALUE` (or `KEY-`) pairs. */
-export function resourcesAndPairs(args: string[], pairType: string): { resources: string[]; pairs: string[] } {
-  const resources: string[] = [];
-  const pairs: string[] = [];
-  for (const s of args) {
-    const isPair = (s.includes('=') && !s.startsWith('=')) || (s.endsWith('-') && s !== '-');
-    if (isPair) pairs.push(s);
-    else if (pairs.length > 0) throw new CliError(`all resources must be specified before ${pairType} changes: ${s}`);
-    else resources.push(s);
-  }
-  return { resources, pairs };
-}
 
 /** kubectl's ParsePairs without removals: `name=value` pairs, in order, later ones winning. */
 export function parsePairs(pairs: string[], pairType: string): Map<string, string> {
@@ -43,7 +31,7 @@ function setImage(containers: Container[] | undefined, name: string, image: stri
 
 async function run(ctx: CommandContext): Promise<void> {
   const { flags } = ctx;
-  const { resources, pairs } = resourcesAndPairs(ctx.args, 'image');
+  const { resources, pairs } = splitResourcesAndPairs(ctx.args, 'image');
   const images = parsePairs(pairs, 'image');
   const infos = await setInfos(ctx, resources);
   const problems: string[] = [];
