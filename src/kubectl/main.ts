@@ -77,8 +77,7 @@ function printError(streams: Streams, e: unknown, path: string): void {
     for (const err of e.errors) streams.stderr.write(`${err instanceof ApiError ? errorMessage(err) : err instanceof Error ? err.message : String(err)}\n`);
     return;
   }
-  const message = errorMessage(e);
-  streams.stderr.write(message.endsWith('\n') ? message : `${message}\n`);
+  streams.stderr.write(`${errorMessage(e)}\n`);
   if (e instanceof UsageError) streams.stderr.write(`See '${path} -h' for help and examples\n`);
   if (!(e instanceof CliError) && !(e instanceof ApiError) && process.env['K8TS_DEBUG'] && e instanceof Error) streams.stderr.write(`${e.stack ?? ''}\n`);
 }
