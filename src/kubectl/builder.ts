@@ -8,7 +8,7 @@ import { resourcePath } from '../client/paths.js';
 import type { KubeList, KubeObject } from '../client/types.js';
 import { readManifests } from './manifests.js';
 import { CliError, UsageError } from './errors.js';
-import type { Factory, ResourceInfo, ResourceMapping } from './types.js';
+import type { Factory, ResourceInfo, ResourceMapping, RestMapper } from './types.js';
 
 /** Options of {@link selectResources}. */
 export interface SelectOptions {
@@ -30,6 +30,20 @@ export function qualifiedName(mapping: Pick<ResourceMapping, 'kind' | 'group'>, 
 /** `deployments.apps`, `pods`: a resource with its group, as in `deployments.apps "web" not found`. */
 export function groupResource(mapping: Pick<ResourceMapping, 'resource' | 'group'>): string {
   return mapping.group ? `${mapping.resource}.${mapping.group}` : mapping.resource;
+}
+
+/**
+ * The mapping of a manifest's object; an unknown kind is a CliError naming the object and its file,
+ * as kubectl words it (`resource mapping not found for name: "web" namespace: "" from "x.yaml": …`).
+ */
+export async function manifestMapping(mapper: RestMapper, object: KubeObject, source: string): Promise<ResourceMapping> {
+  try {
+    return await mapper.forKind(object.apiVersion ?? '', object.kind ?? '');
+  } catch (e) {
+    if (!(e instanceof CliError)) throw e;
+    const where = `name: ${JSON.stringify(object.metadata?.name ?? '')} namespace: ${JSON.stringify(object.metadata?.namespace ?? '')} from ${JSON.stringify(source)}`;
+    throw new CliError(e.message.replace('name: "" namespace: "" from ""', where), e.options);
+  }
 }
 
 /** Resolves a comma-separated type list; categories (`all`) expand to their members. */
@@ -67,7 +81,7 @@ async function fromFiles(f: Factory, o: SelectOptions): Promise<{ infos: Resourc
   const errors: unknown[] = [];
   for (const m of await readManifests(o.filenames ?? [], { recursive: o.recursive, stdin: f.streams.stdin })) {
     const obj = m.object;
-    const mapping = await mapper.forKind(obj.apiVersion ?? '', obj.kind ?? '');
+    const mapping = await manifestMapping(mapper, obj, m.source);
     const own = obj.metadata?.namespace;
     if (mapping.namespaced && explicit && own && own !== namespace) {
       throw new CliError(`the namespace from the provided object "${own}" does not match the namespace "${namespace}". You must pass '--namespace=${own}' to perform this operation.`);

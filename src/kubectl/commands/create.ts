@@ -4,6 +4,7 @@
  * the rest, as kubectl's ContinueOnError builder does. The generators (`create deployment`, …)
  * are subcommands in `create/`.
  */
+import { manifestMapping } from '../builder.js';
 import { readFileSync } from 'node:fs';
 import { ApiError } from '../../api/errors.js';
 import { parseLabelSelector } from '../../api/selectors.js';
@@ -99,12 +100,11 @@ async function runCreate(ctx: CommandContext): Promise<number | void> {
     if (selector?.ok && !selector.value.matches(object.metadata?.labels)) continue;
     let mapping: ResourceMapping;
     try {
-      mapping = await mapper.forKind(object.apiVersion ?? '', object.kind ?? '');
+      mapping = await manifestMapping(mapper, object, source);
     } catch (e) {
       // The builder reports unknown kinds after everything else, with the object and the file named.
       if (!(e instanceof CliError)) throw e;
-      const where = `name: ${JSON.stringify(object.metadata?.name ?? '')} namespace: ${JSON.stringify(object.metadata?.namespace ?? '')} from ${JSON.stringify(source)}`;
-      mappingErrors.push(new CliError(e.message.replace('name: "" namespace: "" from ""', where), e.options));
+      mappingErrors.push(e);
       continue;
     }
     let obj = object;

@@ -4,6 +4,7 @@
  * kubectl's builder does). Like kubectl's ContinueOnError builder, an object that cannot be mapped
  * or whose namespace clashes with `-n` becomes an error reported after the others were applied.
  */
+import { manifestMapping } from '../../builder.js';
 import { parseLabelSelector } from '../../../api/selectors.js';
 import type { JsonObject } from '../../../api/patch/json.js';
 import type { KubeObject } from '../../../client/types.js';
@@ -44,11 +45,11 @@ export async function loadObjects(ctx: CommandContext, o: { filenames: string[];
   for (const { object, source } of manifests) {
     let mapping: ResourceMapping;
     try {
-      mapping = await mapper.forKind(object.apiVersion ?? '', object.kind ?? '');
+      mapping = await manifestMapping(mapper, object, source);
     } catch (e) {
+      // The builder reports unknown kinds after everything else, with the object and the file named.
       if (!(e instanceof CliError)) throw e;
-      const where = `name: ${JSON.stringify(object.metadata?.name ?? '')} namespace: ${JSON.stringify(object.metadata?.namespace ?? '')} from ${JSON.stringify(source)}`;
-      unmapped.push(new CliError(e.message.replace('name: "" namespace: "" from ""', where), e.options));
+      unmapped.push(e);
       continue;
     }
     if (selector?.ok && !selector.value.matches(object.metadata?.labels)) continue;
