@@ -58,10 +58,48 @@ async function snapshot(ns: string, what: string): Promise<string> {
     .map((e) => ({ key: JSON.stringify([e['operation'], e['manager'], e['subresource']]), e }))
     .sort((a, b) => a.key.localeCompare(b.key))
     .map(({ e }) => e);
-  const kept = { labels: m['labels'], annotations: m['annotations'], generation: m['generation'], managedFields: managed, spec: obj.spec, status: obj.status, data: obj.data };
+  const kept = { labels: m['labels'], annotations: sortSavedManagedFields(m['annotations']), generation: m['generation'], managedFields: managed, spec: obj.spec, status: obj.status, data: obj.data };
   // `edit --save-config` records the live object, whose creationTimestamp differs between the twins by
   // whichever second each was created in.
   return normalize(JSON.stringify(kept, null, 1), ns).replace(/\\"creationTimestamp\\":\\"[^\\]*\\"/g, '\\"creationTimestamp\\":\\"TIME\\"');
+}
+
+/**
+ * `edit --save-config` records the live object, managedFields included, in the last-applied
+ * annotation. The server orders those entries by time, then manager, so whether `kubectl-edit` comes
+ * before `kubectl-replace` depends on whether the second ticked between them in that twin's run. The
+ * embedded list is replaced by the entries sorted by manager, the rest of the annotation's bytes
+ * (kubectl's HTML escapes among them) left as they are.
+ */
+function sortSavedManagedFields(annotations: unknown): unknown {
+  const key = 'kubectl.kubernetes.io/last-applied-configuration';
+  if (annotations === null || typeof annotations !== 'object') return annotations;
+  const saved = (annotations as Record<string, unknown>)[key];
+  if (typeof saved !== 'string') return annotations;
+  const marker = '"managedFields":[';
+  const start = saved.indexOf(marker);
+  if (start < 0) return annotations;
+  let depth = 0;
+  let inString = false;
+  let end = -1;
+  for (let i = start + marker.length - 1; i < saved.length; i++) {
+    const ch = saved[i];
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === '[' || ch === '{') depth++;
+    else if ((ch === ']' || ch === '}') && --depth === 0) {
+      end = i + 1;
+      break;
+    }
+  }
+  if (end < 0) return annotations;
+  const entries = JSON.parse(saved.slice(start + marker.length - 1, end)) as Record<string, unknown>[];
+  const sorted = entries
+    .map((e): Record<string, unknown> => ({ ...e, time: 'TIME' }))
+    .sort((a, b) => JSON.stringify([a['operation'], a['manager']]).localeCompare(JSON.stringify([b['operation'], b['manager']])));
+  return { ...annotations, [key]: saved.slice(0, start + marker.length - 1) + JSON.stringify(sorted) + saved.slice(end) };
 }
 
 interface Step {
