@@ -96,6 +96,7 @@ export function dialRuntime(url: string, protocol: string, timeoutMs = 30_000): 
       }
       socket.setTimeout(0);
       socket.setNoDelay(true);
+      keepReadingAfterWriteErrors(socket);
       resolve(new SpdySession(socket, { role: 'client', head }));
     });
     req.on('response', (res: IncomingMessage) => {
@@ -118,4 +119,37 @@ export function dialRuntime(url: string, protocol: string, timeoutMs = 30_000): 
     });
     req.end();
   });
+}
+
+/**
+ * Makes a failed write leave the socket reading, as a Go net.Conn does, instead of destroying it.
+ *
+ * containerd writes an exec's exit status, then closes the connection. If stdin is still flowing
+ * (`kubectl cp` into a directory that does not exist: tar exits at once), our next write meets the
+ * closed socket and fails with EPIPE or ECONNRESET. Node would then destroy the socket and drop what
+ * the kernel still holds for us to read, the exit status among it, and the client would be told the
+ * runtime closed the stream without one. Here a failed write is dropped instead: the peer is gone,
+ * so the read side soon reports the end (after delivering what was sent), and that ends the session.
+ */
+export function keepReadingAfterWriteErrors(socket: Socket): void {
+  type WriteCallback = (error?: Error | null) => void;
+  const swallow = (cb: WriteCallback): WriteCallback => (error) => {
+    if (error) {
+      writeFailed = true;
+      cb();
+    } else cb(error);
+  };
+  let writeFailed = false;
+  const write = socket._write.bind(socket);
+  const writev = socket._writev?.bind(socket);
+  socket._write = (chunk: unknown, encoding: BufferEncoding, cb: WriteCallback) => {
+    if (writeFailed) return cb();
+    write(chunk, encoding, swallow(cb));
+  };
+  if (writev) {
+    socket._writev = (chunks: Array<{ chunk: unknown; encoding: BufferEncoding }>, cb: WriteCallback) => {
+      if (writeFailed) return cb();
+      writev(chunks, swallow(cb));
+    };
+  }
 }
