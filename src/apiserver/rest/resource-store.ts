@@ -12,6 +12,7 @@ import type { WatchCache } from '../cache/watch-cache.js';
 import { clone, type KubeObject, type StoredObject } from '../object.js';
 import type { Registry, Resource } from '../registry.js';
 import { groupVersion } from '../resources.js';
+import { typeMismatch } from './field-validation.js';
 import { generateSuffix, newUid, rfc3339 } from './meta.js';
 import type { Strategy } from './strategy.js';
 
@@ -125,7 +126,14 @@ export class ResourceStore {
     return Buffer.from(JSON.stringify({ ...obj, metadata: meta }));
   }
 
+  /** A body Go could not decode into the kind is a 400, before anything else looks at it. */
+  private decodable(obj: KubeObject): void {
+    const err = typeMismatch(this.res, obj);
+    if (err) throw badRequest(`${this.res.kind} in version "${this.res.version}" cannot be handled as a ${this.res.kind}: ${err}`);
+  }
+
   async create(namespace: string, input: KubeObject, opts: WriteOptions = {}): Promise<StoredObject> {
+    this.decodable(input);
     const obj = this.toStored(clone(input));
     const meta = (obj.metadata = { ...(obj.metadata ?? {}) });
     if (this.res.namespaced) {
@@ -197,6 +205,7 @@ export class ResourceStore {
       if (!kv) throw notFound(this.gr, name);
       const current = decodeStored(kv);
       const desired = await mutate(clone(this.served(current)));
+      this.decodable(desired);
       let next = this.toStored(desired);
       next.metadata = { ...(next.metadata ?? {}) };
       let admitted: AdmissionOutcome | void = undefined;
