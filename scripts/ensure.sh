@@ -62,7 +62,7 @@ fi
 
 # TypeScript: rebuild when any source is newer than the last build stamp.
 stamp=dist/.build-stamp
-if [ ! -f "$stamp" ] || [ ! -f dist/kubectl.mjs ] || [ -n "$(find src bench scripts test tsconfig.json package.json -newer "$stamp" -print -quit 2>/dev/null)" ]; then
+if [ ! -f "$stamp" ] || [ ! -f dist/kubectl.cjs ] || [ -n "$(find src bench scripts test tsconfig.json package.json -newer "$stamp" -print -quit 2>/dev/null)" ]; then
   say "building (tsc)"
   npx tsc -p tsconfig.json >&2 || die "TypeScript build failed"
   # kubectl starts on every call: one bundled file loads far faster than a tree of modules.

@@ -12,6 +12,8 @@ import { freePort } from '../../src/storage/etcd/process.js';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = join(REPO, 'dist', 'src', 'cmd', 'k8ts.js');
+/** What `k8ts kubectl` and `k8ts-kubectl` run: the bundle, started with its V8 code cache. */
+export const KUBECTL_LAUNCH = join(REPO, 'dist', 'src', 'cmd', 'kubectl-launch.cjs');
 
 export interface Cluster {
   dir: string;
@@ -95,9 +97,9 @@ export function kubectl(c: Pick<Cluster, 'kubeconfig' | 'dir'>, args: string[], 
   return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 
-/** Our own kubectl (`k8ts kubectl`), run exactly as {@link kubectl} runs the real one. */
+/** Our own kubectl as `k8ts kubectl` runs it (the bundle), run exactly as {@link kubectl} runs the real one. */
 export function ourKubectl(c: Pick<Cluster, 'kubeconfig' | 'dir'>, args: string[], opts: { input?: string; timeoutMs?: number; env?: Record<string, string> } = {}): Run {
-  const r = spawnSync(process.execPath, ['--enable-source-maps', CLI, 'kubectl', ...args], {
+  const r = spawnSync(process.execPath, [KUBECTL_LAUNCH, ...args], {
     encoding: 'utf8',
     input: opts.input,
     timeout: opts.timeoutMs ?? 60_000,

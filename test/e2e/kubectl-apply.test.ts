@@ -13,16 +13,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { kubectl, kubectlPath, REPO, startServer, type Cluster, type Run } from './harness.js';
+import { kubectl, kubectlPath, KUBECTL_LAUNCH, startServer, type Cluster, type Run } from './harness.js';
 
 let cluster: Cluster;
 let dir: string;
-const CLI = join(REPO, 'dist', 'src', 'cmd', 'k8ts.js');
 const NS = { real: 'apply-real', ours: 'apply-ours' } as const;
 type Side = keyof typeof NS;
 
 function run(side: Side, args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const [bin, argv] = side === 'real' ? [kubectlPath(), args] : [process.execPath, ['--enable-source-maps', CLI, 'kubectl', ...args]];
+  const [bin, argv] = side === 'real' ? [kubectlPath(), args] : [process.execPath, [KUBECTL_LAUNCH, ...args]];
   const fullEnv = { ...process.env, KUBECONFIG: cluster.kubeconfig, KUBECACHEDIR: join(cluster.dir, `kubecache-${side}`), HOME: cluster.dir, TMPDIR: dir, ...env };
   return new Promise((resolve) => {
     execFile(bin, argv, { env: fullEnv, timeout: 60_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {

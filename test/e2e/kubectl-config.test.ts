@@ -12,7 +12,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { kubectl, kubectlPath, ourKubectl, REPO, startServer, type Cluster, type Run } from './harness.js';
+import { kubectl, kubectlPath, ourKubectl, KUBECTL_LAUNCH, REPO, startServer, type Cluster, type Run } from './harness.js';
 
 let c: Cluster;
 
@@ -26,14 +26,13 @@ after(async () => {
 
 const show = (r: Run) => `code ${r.code}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;
 
-const CLI = join(REPO, 'dist', 'src', 'cmd', 'k8ts.js');
 
 /**
  * The real kubectl (`real`) or ours, run asynchronously with the environment the harness gives
  * them, so that independent cases run side by side (each run is a process start: ~0.3 s).
  */
 function runAsync(which: 'real' | 'ours', kubeconfig: string, dir: string, args: string[]): Promise<Run> {
-  const [file, argv] = which === 'real' ? [kubectlPath(), args] : [process.execPath, [CLI, 'kubectl', ...args]];
+  const [file, argv] = which === 'real' ? [kubectlPath(), args] : [process.execPath, [KUBECTL_LAUNCH, ...args]];
   const env = { ...process.env, KUBECONFIG: kubeconfig, HOME: dir, KUBECACHEDIR: join(dir, which === 'real' ? 'kubecache' : 'kubecache-k8ts') };
   return new Promise((resolve) => {
     execFile(file, argv, { env, encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) => {

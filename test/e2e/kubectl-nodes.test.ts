@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { kubectl, kubectlPath, ourKubectl, raw, REPO, startServer, until, type Cluster, type Run } from './harness.js';
+import { kubectl, kubectlPath, ourKubectl, raw, KUBECTL_LAUNCH, REPO, startServer, until, type Cluster, type Run } from './harness.js';
 
 let c: Cluster;
 let hollow: ChildProcess | undefined;
@@ -117,7 +117,7 @@ async function same(args: string[], reset: () => void | Promise<void> = () => {}
 
 /** A kubectl run without blocking, so read-only cases can run side by side (same environment as the harness's). */
 function runAsync(ours: boolean, args: string[]): Promise<Run> {
-  const [file, argv] = ours ? [process.execPath, [join(REPO, 'dist', 'src', 'cmd', 'k8ts.js'), 'kubectl', ...args]] : [kubectlPath(), args];
+  const [file, argv] = ours ? [process.execPath, [KUBECTL_LAUNCH, ...args]] : [kubectlPath(), args];
   const env = { ...process.env, KUBECONFIG: c.kubeconfig, KUBECACHEDIR: join(c.dir, ours ? 'kubecache-k8ts' : 'kubecache'), HOME: c.dir };
   return new Promise((resolve) => {
     execFile(file, argv, { env, encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) => {

@@ -11,16 +11,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { kubectl, kubectlPath, REPO, startServer, type Cluster, type Run } from './harness.js';
+import { kubectl, kubectlPath, KUBECTL_LAUNCH, startServer, type Cluster, type Run } from './harness.js';
 
 let cluster: Cluster;
 let dir: string;
 
-const CLI = join(REPO, 'dist', 'src', 'cmd', 'k8ts.js');
 
 /** One kubectl run without blocking the event loop, so cases run side by side. */
 function run(which: 'real' | 'ours', args: string[]): Promise<Run> {
-  const [bin, argv] = which === 'real' ? [kubectlPath(), args] : [process.execPath, ['--enable-source-maps', CLI, 'kubectl', ...args]];
+  const [bin, argv] = which === 'real' ? [kubectlPath(), args] : [process.execPath, [KUBECTL_LAUNCH, ...args]];
   const env = { ...process.env, KUBECONFIG: cluster.kubeconfig, KUBECACHEDIR: join(cluster.dir, which === 'real' ? 'kubecache' : 'kubecache-k8ts'), HOME: cluster.dir };
   return new Promise((resolve) => {
     execFile(bin, argv, { env, timeout: 60_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { freePort } from '../../src/storage/etcd/process.js';
-import { kubectl, kubectlPath, ourKubectl, REPO, startServer, type Cluster, type Run, until as waitUntil } from './harness.js';
+import { kubectl, kubectlPath, ourKubectl, KUBECTL_LAUNCH, REPO, startServer, type Cluster, type Run, until as waitUntil } from './harness.js';
 
 const missing = ['/usr/bin/containerd', '/usr/sbin/runc', '/usr/lib/cni/bridge', '/usr/bin/docker-registry'].filter((p) => !existsSync(p));
 const skip = process.getuid?.() !== 0 ? 'needs root' : missing.length ? `missing ${missing.join(', ')}` : false;
@@ -203,7 +203,7 @@ function httpGet(port: number): Promise<string> {
 
 /** Starts a kubectl port-forward; resolves with the local port once it listens. */
 async function portForward(which: 'real' | 'ours', args: string[]): Promise<{ port: number; output: () => string; stop: () => Promise<number | null> }> {
-  const cmd = which === 'real' ? [kubectlPath(), ...args] : [process.execPath, join(REPO, 'dist', 'src', 'cmd', 'k8ts.js'), 'kubectl', ...args];
+  const cmd = which === 'real' ? [kubectlPath(), ...args] : [process.execPath, KUBECTL_LAUNCH, ...args];
   const child = spawn(cmd[0]!, cmd.slice(1), { env: { ...process.env, KUBECONFIG: c.kubeconfig, HOME: c.dir } });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));

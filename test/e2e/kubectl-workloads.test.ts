@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { kubectl, kubectlPath, ourKubectl, raw, REPO, startServer, until, type Cluster, type Run } from './harness.js';
+import { kubectl, kubectlPath, ourKubectl, raw, KUBECTL_LAUNCH, REPO, startServer, until, type Cluster, type Run } from './harness.js';
 
 let c: Cluster;
 let hollow: ChildProcess | undefined;
@@ -100,7 +100,7 @@ const clean = (r: Run): Run => ({ code: r.code, stdout: normalise(r.stdout), std
 
 /** Runs a kubectl without blocking, so read-only cases can run side by side (the harness's environment). */
 function runAsync(ours: boolean, args: string[]): Promise<Run> {
-  const [file, argv] = ours ? [process.execPath, [join(REPO, 'dist', 'src', 'cmd', 'k8ts.js'), 'kubectl', ...args]] : [kubectlPath(), args];
+  const [file, argv] = ours ? [process.execPath, [KUBECTL_LAUNCH, ...args]] : [kubectlPath(), args];
   const env = { ...process.env, KUBECONFIG: c.kubeconfig, KUBECACHEDIR: join(c.dir, ours ? 'kubecache-k8ts' : 'kubecache'), HOME: c.dir };
   return new Promise((resolve) => {
     execFile(file, argv, { env, encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) => {

@@ -3,6 +3,7 @@
  * with the grace period and propagation policy asked for, print `pod "x" deleted`, carry on past
  * failures (reported at the end), then wait until the objects are really gone, as kubectl 1.32 does.
  */
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { ApiError } from '../../api/errors.js';
 import { resourcePath } from '../../client/paths.js';
@@ -84,7 +85,6 @@ async function rawDelete(ctx: CommandContext, uri: string, filenames: string[]):
   if (ctx.flags.string('output') !== '') throw new CliError('--raw and --output are mutually exclusive');
   let body: string | undefined;
   if (filenames[0] !== undefined) {
-    const { readFileSync } = await import('node:fs');
     body = readFileSync(filenames[0] === '-' ? 0 : filenames[0], 'utf8');
   }
   const res = await ctx.factory.client().stream({ method: 'DELETE', path: uri, body });
