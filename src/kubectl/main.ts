@@ -135,7 +135,7 @@ export async function runKubectl(argv: string[], streams: Streams, env: NodeJS.P
     }
   } catch (e) {
     printError(streams, e, path);
-    return exitCodeOf(e);
+    return cmd.failureExitCode ?? exitCodeOf(e);
   }
 }
 

@@ -133,6 +133,8 @@ export interface Command {
   subcommands?: Command[];
   /** Hidden from the command list (e.g. `__complete`). */
   hidden?: boolean;
+  /** The exit code of every failure, flag errors included (`diff` exits 2: its errors go through CheckDiffErr). */
+  failureExitCode?: number;
   /** Returns the exit code (default 0). Throw CliError (or an ApiError) for failures. */
   run?(ctx: CommandContext): Promise<number | void>;
 }

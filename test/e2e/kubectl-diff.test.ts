@@ -143,7 +143,7 @@ test('KUBECTL_EXTERNAL_DIFF picks the program; its failures exit above 1', async
   assert.equal((await same(['diff', '-f', 'dep.yaml'], { env: { KUBECTL_EXTERNAL_DIFF: 'k8ts-no-such-diff -u' } })).code, 2);
 });
 
-test('errors exit 2: an invalid object, a missing file, wrong arguments', async () => {
+test('errors exit 2: an invalid object, a missing file, wrong arguments, an unknown flag', async () => {
   write('bad.yaml', deployment({ image: 'nginx', replicas: -1, labels: 'app: web' }).replace('name: web', 'name: bad'));
   const bad = await same(['diff', '-f', 'bad.yaml']);
   assert.equal(bad.code, 2);
@@ -152,4 +152,5 @@ test('errors exit 2: an invalid object, a missing file, wrong arguments', async 
   assert.equal((await same(['diff'])).code, 2);
   assert.equal((await same(['diff', 'extra', '-f', 'dep.yaml'])).code, 2);
   assert.equal((await same(['diff', '--force-conflicts', '-f', 'dep.yaml'])).code, 2);
+  assert.equal((await same(['diff', '--bogus', '-f', 'dep.yaml'])).code, 2);
 });

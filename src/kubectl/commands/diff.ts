@@ -5,8 +5,7 @@
  * the two. Exit status: 0 no differences, 1 differences, above 1 kubectl or the diff program
  * failed (every kubectl error exits 2, as cmdutil.CheckDiffErr adds one to the usual code).
  */
-import { ApiError } from '../../api/errors.js';
-import { AggregateCliError, CliError, errorMessage, UsageError } from '../errors.js';
+import { CliError, UsageError } from '../errors.js';
 import { objectFileName, VersionDir } from '../diff/files.js';
 import { isSecret, maskSecrets } from '../diff/mask.js';
 import { diffCommand, runDiffProgram } from '../diff/program.js';
@@ -16,27 +15,8 @@ import type { Command, CommandContext } from '../types.js';
 import { klogLine } from './create/options.js';
 import { loadObjects } from './apply/objects.js';
 
-/** kubectl diff's exit status for its own failures. */
+/** kubectl diff's exit status for its own failures (main uses it for every error, flag errors included). */
 const FAILED = 2;
-
-/** A usage mistake of `diff`: worded as any, but exiting 2. */
-class DiffUsageError extends UsageError {
-  override get exitCode(): number {
-    return FAILED;
-  }
-}
-
-/** The same report main would print for `e`, with diff's exit status. */
-function asDiffError(e: unknown): CliError {
-  if (e instanceof UsageError) return new DiffUsageError(e.message);
-  if (e instanceof AggregateCliError && e.errors.length > 1) {
-    // main prints each on its line: API errors in full, others bare; as one raw text here.
-    const lines = e.errors.map((x) => (x instanceof ApiError ? errorMessage(x) : x instanceof Error ? x.message : String(x)));
-    return new CliError(lines.join('\n'), { raw: true, exitCode: FAILED });
-  }
-  const one = e instanceof AggregateCliError ? e.errors[0] : e;
-  return new CliError(errorMessage(one), { raw: true, exitCode: FAILED });
-}
 
 interface DiffRun extends MergeSettings {
   filenames: string[];
@@ -109,6 +89,7 @@ async function runDiff(ctx: CommandContext): Promise<number> {
 
 export const command: Command = {
   name: 'diff',
+  failureExitCode: FAILED,
   short: 'Diff the live version against a would-be applied version',
   long: `Diff configurations specified by file name or stdin between the current online configuration, and the configuration as it would be if applied.
 
@@ -140,11 +121,5 @@ export const command: Command = {
     { name: 'server-side', type: 'bool', default: false, help: 'If true, apply runs in the server instead of the client.' },
     { name: 'show-managed-fields', type: 'bool', default: false, help: 'If true, include managed fields in the diff.' },
   ],
-  async run(ctx) {
-    try {
-      return await runDiff(ctx);
-    } catch (e) {
-      throw asDiffError(e);
-    }
-  },
+  run: runDiff,
 };
