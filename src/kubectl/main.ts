@@ -53,11 +53,19 @@ export function helpText(cmd: Command, path: string): string {
   return out;
 }
 
-function rootHelp(): string {
+/**
+ * `kubectl help`: each group's verbs with their one-line summaries. Every verb module is loaded for
+ * its summary (only here). Names are padded as kubectl's templater pads them: to the longest name
+ * listed (at least 11), then three spaces.
+ */
+async function rootHelp(): Promise<string> {
+  const listed = Object.entries(verbs).filter(([n]) => !n.startsWith('_'));
+  const summaries = new Map(await Promise.all(listed.map(async ([n, v]) => [n, (await v.load()).short] as const)));
+  const width = Math.max(11, ...listed.map(([n]) => n.length));
   let out = 'kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n\n';
   for (const g of groups) {
-    const names = Object.entries(verbs).filter(([n, v]) => v.group === g && !n.startsWith('_')).map(([n]) => n);
-    if (names.length) out += `${g}:\n${names.map((n) => `  ${n}`).join('\n')}\n\n`;
+    const lines = listed.filter(([, v]) => v.group === g).map(([n]) => `  ${n.padEnd(width)}   ${summaries.get(n) ?? ''}`);
+    if (lines.length) out += `${g}:\n${lines.join('\n')}\n\n`;
   }
   out += `Usage:\n  ${NAME} [flags] [options]\n\nUse "${NAME} <command> --help" for more information about a given command.\nUse "${NAME} options" for a list of global command-line options (applies to all commands).\n`;
   return out;
@@ -87,7 +95,7 @@ export async function runKubectl(argv: string[], streams: Streams, env: NodeJS.P
   const at = verbIndex(argv);
   const verb = at < 0 ? undefined : argv[at];
   if (verb === undefined || verb === 'help' && at === argv.length - 1) {
-    streams.stdout.write(rootHelp());
+    streams.stdout.write(await rootHelp());
     return 0;
   }
   if (verb === 'options') {
