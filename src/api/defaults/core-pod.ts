@@ -44,10 +44,6 @@ export function defaultContainer(c: Container): void {
   if (!c.imagePullPolicy) c.imagePullPolicy = defaultPullPolicy(c.image ?? '');
   if (!c.terminationMessagePath) c.terminationMessagePath = '/dev/termination-log';
   if (!c.terminationMessagePolicy) c.terminationMessagePolicy = 'File';
-  // ResourceRequirements is a struct in Go: an absent one reads back as {}. Storing it so keeps a
-  // template written with `resources: {}` and one written without it the same template (the
-  // deployment controller compares templates, and `rollout undo` copies one back).
-  c.resources ??= {};
   for (const port of c.ports ?? []) if (!port.protocol) port.protocol = 'TCP';
   defaultEnv(c.env);
   defaultProbe(c.livenessProbe);

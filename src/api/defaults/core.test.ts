@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defaultObject } from '../defaults.js';
-import type { ReplicaSet } from '../generated/apps/v1.js';
 import type { Namespace, Pod, Secret } from '../generated/core/v1.js';
 import { applyPodAdmissionDefaults, defaultPullPolicy } from './core.js';
 
@@ -70,16 +69,4 @@ test('defaults: namespace and secret', () => {
 test('defaults: unknown kinds are left alone', () => {
   const obj = { apiVersion: 'example.com/v1', kind: 'Widget', spec: {} };
   assert.deepEqual(defaultObject(obj), { apiVersion: 'example.com/v1', kind: 'Widget', spec: {} });
-});
-
-test('defaults: a container without resources stores resources: {}, as Go writes its zero struct', () => {
-  const rs = defaultObject<ReplicaSet>({
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    metadata: { name: 'r', namespace: 'd' },
-    spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'nginx' }, { name: 'd', image: 'nginx', resources: {} }], initContainers: [{ name: 'i', image: 'busybox' }] } } },
-  });
-  const spec = rs.spec?.template?.spec;
-  assert.deepEqual(spec?.containers.map((c) => c.resources), [{}, {}]);
-  assert.deepEqual(spec?.initContainers?.[0]?.resources, {});
 });
