@@ -43,6 +43,13 @@ test('equalIgnoreHash: the hash label, empty lists and maps, and nulls do not co
   assert.ok(!equalIgnoreHash(t, { metadata: { labels: { app: 'y' } }, spec: t.spec }));
   assert.ok(!equalIgnoreHash({ ...t, spec: { ...t.spec, volumes: [{ name: 'v', emptyDir: {} }] } }, { ...t, spec: { ...t.spec, volumes: [{ name: 'v' }] } }), 'an empty volume source is not absent');
   assert.deepEqual(canonical({ b: null, a: [1, { d: undefined, c: 2 }] }), { a: [1, { c: 2 }] });
+  // ResourceRequirements is a struct: `resources: {}` decodes to what an absent one does (a rollout undo
+  // with a template carrying it must find the old ReplicaSet, not make a new one).
+  const withResources = (resources: Record<string, Record<string, string>>) => ({ ...t, spec: { containers: [{ name: 'c', image: 'i', resources }] } });
+  assert.ok(equalIgnoreHash(t, withResources({})));
+  assert.ok(equalIgnoreHash(t, withResources({ limits: {}, requests: {} })));
+  assert.equal(computeHash(t), computeHash(withResources({})));
+  assert.ok(!equalIgnoreHash(t, withResources({ limits: { cpu: '1' } })));
 });
 
 test('setNewReplicaSetAnnotations: copies, revision bump with history, replicas annotations on create', () => {

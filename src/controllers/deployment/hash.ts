@@ -7,12 +7,16 @@
  */
 import type { PodTemplateSpec } from '../../api/generated/core/v1.js';
 
-/** Keys holding maps, where Go's semantic equality treats empty and absent alike. */
-const MAP_KEYS = new Set(['labels', 'annotations', 'nodeSelector', 'limits', 'requests', 'matchLabels', 'metadata']);
+/**
+ * Keys whose empty value Go's semantic equality treats as absent: maps (nil and empty are equal), and
+ * `resources`, a struct (not a pointer) whose zero value is what an absent one decodes to. A template
+ * written with `resources: {}` and one written without it are one template.
+ */
+const MAP_KEYS = new Set(['labels', 'annotations', 'nodeSelector', 'limits', 'requests', 'matchLabels', 'metadata', 'resources']);
 
 /**
  * The canonical form: keys sorted, null/undefined dropped, empty lists dropped (nil and empty
- * slices are equal upstream), empty maps under {@link MAP_KEYS} dropped.
+ * slices are equal upstream), empty values under {@link MAP_KEYS} dropped.
  */
 export function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
