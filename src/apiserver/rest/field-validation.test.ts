@@ -25,11 +25,19 @@ test('a value of the wrong JSON kind is named as Go names it', () => {
   assert.equal(typeMismatch(pod, podWith({ ports: [{ containerPort: 80.5 }] })), 'json: cannot unmarshal number 80.5 into Go struct field ContainerPort.spec.containers.ports.containerPort of type int32');
   assert.equal(typeMismatch(pod, podWith({ ports: { containerPort: 80 } })), 'json: cannot unmarshal object into Go struct field Container.spec.containers.ports of type []v1.ContainerPort');
   assert.equal(typeMismatch(pod, podWith({ stdin: 'yes' })), 'json: cannot unmarshal string into Go struct field Container.spec.containers.stdin of type bool');
-  assert.equal(typeMismatch(pod, podWith({ readinessProbe: { httpGet: { port: true } } })), 'json: cannot unmarshal bool into Go struct field HTTPGetAction.spec.containers.readinessProbe.httpGet.port of type intstr.IntOrString');
+  assert.equal(typeMismatch(pod, podWith({ readinessProbe: { httpGet: { port: true } } })), 'json: cannot unmarshal bool into Go struct field HTTPGetAction.spec.containers.readinessProbe.httpGet.port of type int32');
   assert.equal(typeMismatch(pod, { apiVersion: 'v1', kind: 'Pod', spec: { containers: ['nginx'] } }), 'json: cannot unmarshal string into Go struct field PodSpec.spec.containers of type v1.Container');
   assert.equal(typeMismatch(deployment, { apiVersion: 'apps/v1', kind: 'Deployment', spec: { replicas: '3' } }), 'json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32');
   assert.equal(typeMismatch(deployment, { apiVersion: 'apps/v1', kind: 'Deployment', spec: ['x'] }), 'json: cannot unmarshal array into Go struct field Deployment.spec of type v1.DeploymentSpec');
   assert.equal(typeMismatch(secret, { apiVersion: 'v1', kind: 'Secret', data: { k: 1 } }), 'json: cannot unmarshal number into Go struct field Secret.data of type []uint8');
+});
+
+test('types that decode themselves: IntOrString and Time name their inner type, Quantity words its own error, []byte takes numbers', () => {
+  assert.equal(typeMismatch(pod, podWith({ ports: [{ containerPort: 80 }], readinessProbe: { httpGet: { port: 80.5 } } })), 'json: cannot unmarshal number 80.5 into Go struct field HTTPGetAction.spec.containers.readinessProbe.httpGet.port of type int32');
+  assert.equal(typeMismatch(pod, podWith({}, { creationTimestamp: 5 })), 'json: cannot unmarshal number into Go struct field ObjectMeta.metadata.creationTimestamp of type string');
+  assert.match(typeMismatch(pod, podWith({ resources: { limits: { cpu: true } } })) ?? '', /^quantities must match the regular expression/);
+  assert.equal(typeMismatch(secret, { apiVersion: 'v1', kind: 'Secret', data: { k: [104, 105] } }), undefined);
+  assert.match(typeMismatch(secret, { apiVersion: 'v1', kind: 'Secret', data: { k: ['h'] } }) ?? '', /Secret\.data of type \[\]uint8/);
 });
 
 test('the first mismatch in document order is the one reported', () => {

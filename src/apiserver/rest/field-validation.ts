@@ -66,8 +66,16 @@ function goTypeName(ref: string): string {
   return ref.split('.').slice(-2).join('.');
 }
 
+/** Types that decode themselves: Go's error names what they decode into, not the type itself. */
+const INNER_TYPE: Record<string, string> = {
+  'io.k8s.apimachinery.pkg.util.intstr.IntOrString': 'int32',
+  'io.k8s.apimachinery.pkg.apis.meta.v1.Time': 'string',
+  'io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime': 'string',
+};
+const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
+
 function goType(type: TypeInfo): string {
-  if (type.ref) return goTypeName(type.ref);
+  if (type.ref) return INNER_TYPE[type.ref] ?? goTypeName(type.ref);
   switch (type.type) {
     case 'array':
       return `[]${type.items ? goType(type.items) : 'interface {}'}`;
@@ -87,7 +95,7 @@ function goType(type: TypeInfo): string {
 }
 
 function mismatch(value: unknown, type: TypeInfo, at: GoField): string {
-  const what = typeof value === 'number' && !Number.isInteger(value) && type.type === 'integer' ? `number ${value}` : jsonKind(value);
+  const what = typeof value === 'number' && !Number.isInteger(value) && (type.type === 'integer' || type.format === 'int-or-string') ? `number ${value}` : jsonKind(value);
   const where = at.path ? `Go struct field ${at.struct}.${at.path}` : 'Go value';
   return `json: cannot unmarshal ${what} into ${where} of type ${goType(type)}`;
 }
@@ -97,6 +105,8 @@ function checkInline(value: unknown, type: TypeInfo, at: GoField): string | unde
   if (type.format === 'int-or-string') return typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value)) ? undefined : mismatch(value, type, at);
   switch (type.type) {
     case 'string':
+      // Go decodes a []byte from base64 text, or from an array of numbers, element by element.
+      if (type.format === 'byte' && Array.isArray(value)) return value.every((b) => typeof b === 'number' && Number.isInteger(b)) ? undefined : mismatch(value, type, at);
       return typeof value === 'string' ? undefined : mismatch(value, type, at);
     case 'boolean':
       return typeof value === 'boolean' ? undefined : mismatch(value, type, at);
@@ -130,6 +140,8 @@ function checkType(value: unknown, type: TypeInfo, at: GoField): string | undefi
   if (!type.ref) return checkInline(value, type, at);
   const s = getSchema(type.ref);
   if (!s || s['x-kubernetes-preserve-unknown-fields']) return undefined;
+  // A Quantity parses any JSON that is not a string as a number; anything else fails its own parse.
+  if (type.ref === QUANTITY) return typeof value === 'string' || typeof value === 'number' ? undefined : "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
   // Named scalars (IntOrString, Time) are checked as their JSON kinds and named as their Go type.
   if (s.format === 'int-or-string' || (s.type !== 'object' && s.type !== 'any')) return checkInline(value, { ...s, ref: type.ref }, at);
   if (s.type === 'any') return undefined;

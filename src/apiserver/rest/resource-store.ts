@@ -126,10 +126,15 @@ export class ResourceStore {
     return Buffer.from(JSON.stringify({ ...obj, metadata: meta }));
   }
 
-  /** A body Go could not decode into the kind is a 400, before anything else looks at it. */
-  private decodable(obj: KubeObject): void {
+  /**
+   * A body Go could not decode into the kind is a 400, before anything else looks at it. On an
+   * update, a mismatch the stored object already has (written before this check existed) is let
+   * through, so such an object can still be changed and deleted.
+   */
+  private decodable(obj: KubeObject, current?: KubeObject): void {
     const err = typeMismatch(this.res, obj);
-    if (err) throw badRequest(`${this.res.kind} in version "${this.res.version}" cannot be handled as a ${this.res.kind}: ${err}`);
+    if (!err || (current && typeMismatch(this.res, current) === err)) return;
+    throw badRequest(`${this.res.kind} in version "${this.res.version}" cannot be handled as a ${this.res.kind}: ${err}`);
   }
 
   async create(namespace: string, input: KubeObject, opts: WriteOptions = {}): Promise<StoredObject> {
@@ -204,8 +209,9 @@ export class ResourceStore {
       const kv = await this.store.get(key);
       if (!kv) throw notFound(this.gr, name);
       const current = decodeStored(kv);
-      const desired = await mutate(clone(this.served(current)));
-      this.decodable(desired);
+      const served = this.served(current);
+      const desired = await mutate(clone(served));
+      this.decodable(desired, served);
       let next = this.toStored(desired);
       next.metadata = { ...(next.metadata ?? {}) };
       let admitted: AdmissionOutcome | void = undefined;
