@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -39,7 +39,7 @@ test('the first run saves a code cache, the next uses it, and the output is the 
   assert.match(first.stdout, /^Client Version: v1\.32\.\d+-k8ts/);
   const files = cacheFiles(cache);
   assert.equal(files.length, 1, `one cache file: ${files.join(', ')}`);
-  assert.match(files[0] ?? '', new RegExp(`^${process.version.replace(/\./g, '\\.')}-${process.arch}-\\d+-\\d+\\.v8$`));
+  assert.match(files[0] ?? '', new RegExp(`^${process.version.replace(/\./g, '\\.')}-${process.arch}-[0-9a-f]{16}\\.v8$`));
   const file = join(cache, 'k8ts-kubectl', files[0] ?? '');
   const saved = readFileSync(file);
   assert.ok(saved.length > 10_000, `the cache holds compiled code (${saved.length} bytes)`);
@@ -64,16 +64,20 @@ test('a cache V8 refuses is replaced, and that run works the same', () => {
   assert.ok(readFileSync(file).some((b) => b !== 7), 'the refused cache was written anew');
 });
 
-test('a cache from another build is removed when the new one is saved', () => {
+test('caches of other builds are removed once unused for a week; recent ones (another checkout, another Node) stay', () => {
   const cache = join(dir, 'c3');
   run(cache, ['version', '--client']);
-  const stale = join(cache, 'k8ts-kubectl', 'v0.0.0-x64-1-1.v8');
+  const stale = join(cache, 'k8ts-kubectl', 'v0.0.0-x64-0000000000000000.v8');
+  const recent = join(cache, 'k8ts-kubectl', 'v0.0.1-x64-0000000000000000.v8');
   writeFileSync(stale, 'old');
+  writeFileSync(recent, 'other');
+  const weekAgo = (Date.now() - 8 * 24 * 3600 * 1000) / 1000;
+  utimesSync(stale, weekAgo, weekAgo);
   const [current] = cacheFiles(cache).filter((f) => !f.startsWith('v0.'));
   assert.ok(current !== undefined);
   rmSync(join(cache, 'k8ts-kubectl', current));
   run(cache, ['version', '--client']);
-  assert.deepEqual(cacheFiles(cache), [current]);
+  assert.deepEqual(cacheFiles(cache).sort(), [current, 'v0.0.1-x64-0000000000000000.v8'].sort());
 });
 
 test('a cache path that is not a directory: kubectl still runs, errors and exit codes as without a cache', () => {

@@ -128,16 +128,21 @@ export function dialRuntime(url: string, protocol: string, timeoutMs = 30_000): 
  * (`kubectl cp` into a directory that does not exist: tar exits at once), our next write meets the
  * closed socket and fails with EPIPE or ECONNRESET. Node would then destroy the socket and drop what
  * the kernel still holds for us to read, the exit status among it, and the client would be told the
- * runtime closed the stream without one. Here a failed write is dropped instead: the peer is gone,
- * so the read side soon reports the end (after delivering what was sent), and that ends the session.
+ * runtime closed the stream without one. Here a write failing so is dropped instead: the peer is
+ * gone, so the read side soon reports the end (after delivering what was sent), and that ends the
+ * session; `graceMs` later the socket is destroyed regardless. Other write errors still fail it.
  */
-export function keepReadingAfterWriteErrors(socket: Socket): void {
+export function keepReadingAfterWriteErrors(socket: Socket, graceMs = 10_000): void {
   type WriteCallback = (error?: Error | null) => void;
   const swallow = (cb: WriteCallback): WriteCallback => (error) => {
-    if (error) {
+    const code = error && 'code' in error ? String(error.code) : undefined;
+    if (code !== 'EPIPE' && code !== 'ECONNRESET') return cb(error);
+    if (!writeFailed) {
       writeFailed = true;
-      cb();
-    } else cb(error);
+      // The read side should end within moments; if it does not, the connection is dropped anyway.
+      setTimeout(() => socket.destroy(), graceMs).unref();
+    }
+    cb();
   };
   let writeFailed = false;
   const write = socket._write.bind(socket);
