@@ -110,10 +110,33 @@ test('exec -it on a terminal: the container gets a TTY, and the exit code comes 
   assert.equal(r.status, 3);
 });
 
-test('attach -i: the container\'s own process reads our stdin', { skip }, () => {
-  const r = same(['attach', '-i', 'listener'], { input: 'ping\n' });
-  assert.equal(r.stdout, 'got: ping\n');
-  assert.equal(r.stderr, "If you don't see a command prompt, try pressing enter.\nerr: ping\n");
+/**
+ * `attach -i listener` with "ping" on stdin, stdin ended only once both answers arrived: at stdin's
+ * end the runtime detaches the outputs, so ending it at once would race the container's replies.
+ */
+async function attachPing(which: 'real' | 'ours'): Promise<Run> {
+  const cmd = which === 'real' ? [kubectlPath(), 'attach', '-i', 'listener'] : [process.execPath, KUBECTL_LAUNCH, 'attach', '-i', 'listener'];
+  const child = spawn(cmd[0]!, cmd.slice(1), { env: { ...process.env, KUBECONFIG: c.kubeconfig, HOME: c.dir, KUBECACHEDIR: join(c.dir, `kubecache-attach-${which}`) } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const closed = new Promise<number>((r) => child.once('close', (code: number | null) => r(code ?? -1)));
+  child.stdin.write('ping\n');
+  try {
+    await until(`${which} attach answers`, () => stdout.includes('got: ping') && stderr.includes('err: ping'), 30_000);
+  } finally {
+    child.stdin.end();
+  }
+  return { code: await closed, stdout, stderr };
+}
+
+test('attach -i: the container\'s own process reads our stdin', { skip }, async () => {
+  const want = await attachPing('real');
+  const got = await attachPing('ours');
+  assert.deepEqual(got, want);
+  assert.equal(got.stdout, 'got: ping\n');
+  assert.equal(got.stderr, "If you don't see a command prompt, try pressing enter.\nerr: ping\n");
   same(['attach']);
   same(['attach', 'nope']);
   same(['attach', 'two', '-c', 'nope']);
