@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import type { Store } from '../storage/store.js';
 import type { Logger } from '../util/log.js';
 import { ClusterAdmission } from './admission.js';
-import { DefaultAuthorizer, ensurePki, pkiAuthenticator, tlsServerOptions, writeKubeconfig } from './auth.js';
+import { DefaultAuthorizer, ensurePki, pkiAuthenticator, tlsServerOptions, withAuthenticatedGroup, writeKubeconfig } from './auth.js';
+import { ServiceAccountTokens, type ObjectLookup } from './auth/sa-tokens.js';
+import type { TokenReviewer } from './rest/reviews.js';
 import { bootstrap } from './bootstrap.js';
 import { CacheSet } from './cache/cache-set.js';
 import { hooksFor } from './hooks.js';
@@ -38,6 +40,10 @@ export interface ApiServerOptions {
   kubeconfigPath?: string;
   /** How often the metrics API scrapes the kubelets (metrics-server's --metric-resolution; default 15 s). */
   metricResolutionMs?: number;
+  /** `iss` of the ServiceAccount tokens this server signs and accepts (default DEFAULT_ISSUER). */
+  serviceAccountIssuer?: string;
+  /** Audiences a token must carry to be accepted by the API (default: the issuer). */
+  apiAudiences?: string[];
   /** Called once serving, with the kubeconfig path and the URL. */
   onReady?: (info: { kubeconfig: string; url: string; adminToken: string; caPem: string }) => void;
 }
@@ -70,7 +76,20 @@ export async function runApiServer(o: ApiServerOptions, signal: AbortSignal): Pr
   admission.rebuild();
   // metrics.k8s.io, served from kubelet samples scraped in the background until shutdown.
   const metricsApi = startMetricsPipeline({ registry, caches, clientCert: pki.kubeletClient, resolutionMs: o.metricResolutionMs, log: o.log }, ac.signal);
-  const rest = new RestHandler({ registry, store: o.store, caches, admission, hooksFor, kubeletClient: pki.kubeletClient, log: o.log, external: new Map([[METRICS_GROUP, metricsApi.api]]) });
+  const saTokens = new ServiceAccountTokens(pki.serviceAccount, { issuer: o.serviceAccountIssuer, audiences: o.apiAudiences });
+  const lookup = cacheLookup(registry, caches);
+  const saAuthn = saTokens.authenticator(lookup);
+  const reviewToken: TokenReviewer = (token, audiences) => {
+    const auds = audiences.length > 0 ? audiences : [...saTokens.audiences];
+    const sa = saTokens.check(token, lookup, auds);
+    if (sa) return 'user' in sa ? sa : { error: sa.error };
+    // Static tokens know no audiences: they serve only the API server's own.
+    const user = pki.tokens.lookup(token);
+    const shared = auds.filter((a) => saTokens.audiences.includes(a));
+    if (user && shared.length > 0) return { user: withAuthenticatedGroup(user), audiences: shared };
+    return { error: '[invalid bearer token, service account token is not valid for this server]' };
+  };
+  const rest = new RestHandler({ registry, store: o.store, caches, admission, hooksFor, kubeletClient: pki.kubeletClient, log: o.log, external: new Map([[METRICS_GROUP, metricsApi.api]]), serviceAccountTokens: saTokens, reviewToken });
   const advertise = o.advertiseAddress ?? defaultAdvertiseAddress(bind);
   await bootstrap(registry, rest, { clusterIp: admission.ips.first, advertiseAddress: advertise, securePort: port }, o.log);
   const crds = new CrdController(registry, caches, rest, o.store, o.log).run(ac.signal).catch((e: unknown) => o.log.error('CRD controller stopped', { error: String(e) }));
@@ -82,7 +101,8 @@ export async function runApiServer(o: ApiServerOptions, signal: AbortSignal): Pr
     rest,
     openapi,
     openapiV2: new OpenApiV2(openapi, VERSION_INFO.gitVersion, o.log),
-    authn: pkiAuthenticator(pki),
+    authn: pkiAuthenticator(pki, { extraTokens: [saAuthn] }),
+    serviceAccountIssuer: { tokens: saTokens, jwksUri: `https://${advertise}:${port}/openid/v1/jwks` },
     authz: new DefaultAuthorizer(),
     metrics,
     log: o.log,
@@ -116,6 +136,17 @@ export async function runApiServer(o: ApiServerOptions, signal: AbortSignal): Pr
   await metricsApi.done;
   o.log.info('API server stopped');
   }
+}
+
+/** Reads the objects a ServiceAccount token names from the watch caches, as upstream's token getter reads informers. */
+function cacheLookup(registry: Registry, caches: CacheSet): ObjectLookup {
+  const plural = { ServiceAccount: 'serviceaccounts', Pod: 'pods', Secret: 'secrets', Node: 'nodes' } as const;
+  return (kind, namespace, name) => {
+    const res = registry.lookup('', 'v1', plural[kind]);
+    if (!res) return undefined;
+    const o = caches.get(res.prefix)?.get(res.namespaced ? `${res.prefix}${namespace}/${name}` : `${res.prefix}${name}`);
+    return o && { uid: o.metadata.uid, deletionTimestamp: o.metadata.deletionTimestamp };
+  };
 }
 
 /** Like kube-apiserver: the bind address unless it is a wildcard or loopback, else the host's first non-loopback IPv4. */

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { notFound, statusError, unauthorized } from '../api/errors.js';
 import type { Logger } from '../util/log.js';
+import type { ServiceAccountTokens } from './auth/sa-tokens.js';
 import { forbiddenError, type Authenticator, type Authorizer, type UserInfo } from './auth.js';
 import { aggregatedDiscovery, legacyGroup, legacyGroupList, legacyVersions, resourceList } from './discovery.js';
 import { requestInfo, type RequestInfo } from './http/request-info.js';
@@ -40,6 +41,8 @@ export interface FrontDeps {
   /** host:port clients reach us on (legacy discovery's serverAddressByClientCIDRs). */
   serverAddress: string;
   ready: () => boolean;
+  /** The ServiceAccount token issuer, published at /.well-known/openid-configuration and /openid/v1/jwks. */
+  serviceAccountIssuer?: { tokens: ServiceAccountTokens; jwksUri: string };
   extraMetrics?: () => Record<string, number>;
 }
 
@@ -136,8 +139,14 @@ function serveNonResource(d: FrontDeps, req: IncomingMessage, res: ServerRespons
     case '/swagger-2.0.0.pb-v1':
       if (d.openapiV2) return d.openapiV2.serve(req, res, path === '/swagger-2.0.0.pb-v1');
       break;
+    case '/.well-known/openid-configuration':
+      if (d.serviceAccountIssuer) return sendJson(res, 200, d.serviceAccountIssuer.tokens.discovery(d.serviceAccountIssuer.jwksUri));
+      break;
+    case '/openid/v1/jwks':
+      if (d.serviceAccountIssuer) return sendJson(res, 200, d.serviceAccountIssuer.tokens.jwks(), 'application/jwk-set+json');
+      break;
     case '/':
-      return sendJson(res, 200, { paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/metrics', '/openapi/v2', '/openapi/v3', '/readyz', '/version'] });
+      return sendJson(res, 200, { paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/metrics', '/openapi/v2', '/openapi/v3', '/openid/v1/jwks', '/readyz', '/version', '/.well-known/openid-configuration'] });
   }
   if (path.startsWith('/openapi/v3/')) {
     const doc = d.openapi.document(path.slice('/openapi/v3/'.length));

@@ -16,7 +16,9 @@ const common = `  --data-dir DIR                     state, PKI and kubeconfig (
   --bind-address IP                  address to serve on (default 127.0.0.1)
   --secure-port N                    HTTPS port (default 6443)
   --service-cluster-ip-range CIDR    ClusterIPs come from here (default 10.43.0.0/16)
-  --advertise-address IP             address pods use to reach the API server`;
+  --advertise-address IP             address pods use to reach the API server
+  --service-account-issuer URL       the iss of ServiceAccount tokens (default https://kubernetes.default.svc.cluster.local)
+  --api-audiences LIST               audiences API tokens must carry (default: the issuer)`;
 
 export const serverUsage = `Usage: k8ts server [flags]
 
@@ -49,6 +51,8 @@ async function run(args: string[], usage: string, component: string): Promise<vo
     'secure-port': { type: 'string' },
     'service-cluster-ip-range': { type: 'string' },
     'advertise-address': { type: 'string' },
+    'service-account-issuer': { type: 'string' },
+    'api-audiences': { type: 'string' },
     ...(component === 'server'
       ? { 'disable-agent': { type: 'boolean' }, 'disable-scheduler': { type: 'boolean' }, 'disable-controller-manager': { type: 'boolean' }, controllers: { type: 'string' }, 'disable-kube-proxy': { type: 'boolean' }, 'disable-dns': { type: 'boolean' }, 'service-lb-pool': { type: 'string' }, 'proxy-mode': { type: 'string' }, ...kubeletFlags }
       : {}),
@@ -87,6 +91,8 @@ async function run(args: string[], usage: string, component: string): Promise<vo
       securePort: values['secure-port'] ? Number(values['secure-port']) : undefined,
       serviceClusterIpRange: values['service-cluster-ip-range'],
       advertiseAddress: values['advertise-address'],
+      serviceAccountIssuer: values['service-account-issuer'],
+      apiAudiences: values['api-audiences']?.split(',').filter(Boolean),
       scheduler: component === 'server' && !v['disable-scheduler'],
       controllerManager: component === 'server' && !v['disable-controller-manager'],
       controllers,

@@ -8,7 +8,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
-import type { ConfigMap, Pod, Secret, Service } from '../api/generated/core/v1.js';
+import type { ConfigMap, Pod, Secret, Service, ServiceAccountTokenProjection } from '../api/generated/core/v1.js';
 import { isNotFound } from '../api/errors.js';
 import { EventRecorder } from '../client/events.js';
 import { Informer } from '../client/informer.js';
@@ -22,6 +22,7 @@ import { ensureImages, ensureRegistry } from './images/registry.js';
 import { LogRotator } from './logs/rotator.js';
 import { NodeStatusReporter } from './node/node-status.js';
 import type { EnvSources } from './pod/env.js';
+import { TokenManager, type IssuedToken } from './token-manager.js';
 import { VolumeManager } from './pod/volumes.js';
 import { ProbeManager } from './probes/manager.js';
 import type { ExecFn } from './probes/probe.js';
@@ -218,7 +219,16 @@ export async function startKubelet(o: KubeletOptions, signal: AbortSignal): Prom
       services: (ns) => (serviceInformer?.store.list() ?? []).filter((s) => s.metadata?.namespace === ns || (s.metadata?.namespace === 'default' && s.metadata?.name === 'kubernetes')),
     };
 
-    const volumes = new VolumeManager({ podsDir, sources: env, log });
+    // Projected ServiceAccount tokens: TokenRequests bound to the pod, renewed by the token manager.
+    const tokens = rest
+      ? new TokenManager(async (ns, sa, spec) => {
+          const path = `/api/v1/namespaces/${encodeURIComponent(ns)}/serviceaccounts/${encodeURIComponent(sa)}/token`;
+          const body = { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec };
+          const out = await rest.request<{ status?: Partial<IssuedToken> }>({ method: 'POST', path, body });
+          return { token: out.status?.token ?? '', expirationTimestamp: out.status?.expirationTimestamp ?? '' };
+        })
+      : undefined;
+    const volumes = new VolumeManager({ podsDir, sources: { ...env, ...(tokens ? { serviceAccountToken: (pod: Pod, p: ServiceAccountTokenProjection) => tokens.token(pod, p) } : {}) }, log });
     const images = new ImagePuller({ cri, events });
     const hostDns = parseResolvConf((() => {
       try {

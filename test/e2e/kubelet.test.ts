@@ -242,6 +242,36 @@ test('env and volumes: configMap and secret keys, downward API, service variable
   ok(['delete', 'pod', 'envvol', '--grace-period=0', '--force']);
 });
 
+test('a projected ServiceAccount token: bound to its pod, accepted as the account, revoked with the pod', { skip }, async () => {
+  ok(['create', 'serviceaccount', 'robot']);
+  ok(['create', '-f', '-'], pod('tok', {
+    serviceAccountName: 'robot',
+    containers: [{ name: 'tok', image: 'busybox', command: ['sleep', '3600'], volumeMounts: [{ name: 'sa', mountPath: '/var/run/secrets/tokens', readOnly: true }] }],
+    volumes: [{ name: 'sa', projected: { sources: [{ serviceAccountToken: { path: 'api', expirationSeconds: 3600 } }, { serviceAccountToken: { path: 'vault', audience: 'vault' } }] } }],
+  }));
+  await until('tok Running', () => jsonpath('pod', 'tok', '{.status.phase}') === 'Running');
+  const token = ok(['exec', 'tok', '--', 'cat', '/var/run/secrets/tokens/api']);
+  const vault = ok(['exec', 'tok', '--', 'cat', '/var/run/secrets/tokens/vault']);
+  const review = (t: string, audiences?: string[]) =>
+    JSON.parse(ok(['create', '-o', 'json', '-f', '-'], JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: t, ...(audiences ? { audiences } : {}) } }))) as {
+      status: { authenticated?: boolean; user?: { username?: string; groups?: string[]; extra?: Record<string, string[]> }; audiences?: string[] };
+    };
+  const r = review(token);
+  assert.equal(r.status.authenticated, true);
+  assert.equal(r.status.user?.username, 'system:serviceaccount:default:robot');
+  assert.deepEqual(r.status.user?.groups, ['system:serviceaccounts', 'system:serviceaccounts:default']);
+  assert.deepEqual(r.status.user?.extra?.['authentication.kubernetes.io/pod-name'], ['tok']);
+  assert.deepEqual(r.status.user?.extra?.['authentication.kubernetes.io/node-name'], [nodeName]);
+  // The API itself takes the token (kubectl with no other credentials), not the one minted for vault.
+  const as = (t: string) => kubectl({ kubeconfig: '/dev/null', dir: c.dir }, ['--server', `https://127.0.0.1:${c.port}`, '--insecure-skip-tls-verify', '--token', t, 'auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}']);
+  assert.equal(as(token).stdout, 'system:serviceaccount:default:robot');
+  assert.match(as(vault).stderr, /Unauthorized/);
+  assert.equal(review(vault, ['vault']).status.authenticated, true);
+  ok(['delete', 'pod', 'tok', '--grace-period=0', '--force']);
+  await until('tok gone', () => k(['get', 'pod', 'tok']).code !== 0);
+  assert.equal(review(token).status.authenticated, false, 'a token bound to a deleted pod is refused');
+});
+
 test('kubelet API: /pods anonymously, /stats/summary with a cluster client certificate only', { skip }, () => {
   const curl = (extra: string[], path: string) =>
     spawnSync('curl', ['-sk', '--max-time', '10', ...extra, `https://127.0.0.1:${kubeletPort}${path}`], { encoding: 'utf8' }).stdout;

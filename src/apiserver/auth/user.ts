@@ -5,6 +5,8 @@ export interface UserInfo {
   name: string;
   uid?: string;
   groups: string[];
+  /** Further facts about the user (a ServiceAccount token's pod, node and credential id). */
+  extra?: Record<string, string[]>;
 }
 
 /** Well-known names, spelled as upstream spells them. */

@@ -166,7 +166,7 @@ function checkType(value: unknown, type: TypeInfo, at: GoField): string | undefi
  * `<Kind> in version "<v>" cannot be handled as a <Kind>: json: cannot unmarshal …`. Custom
  * resources are left to their own schema's validation.
  */
-export function typeMismatch(res: Resource, obj: KubeObject): string | undefined {
+export function typeMismatch(res: Pick<Resource, 'group' | 'version' | 'kind' | 'crd'>, obj: KubeObject): string | undefined {
   if (res.crd) return undefined;
   const root = schemaForGVK(res.group, res.version, res.kind);
   if (!root) return undefined;

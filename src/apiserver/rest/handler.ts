@@ -23,7 +23,9 @@ import { selection } from './selection.js';
 import { Strategy, type KindHooks } from './strategy.js';
 import { serveWatch } from './watch-http.js';
 import { scaleOf, setScale } from './scale.js';
-import { reviewResponse } from './reviews.js';
+import { reviewResponse, type TokenReviewer } from './reviews.js';
+import { createTokenRequest } from './token-request.js';
+import type { ServiceAccountTokens } from '../auth/sa-tokens.js';
 import type { UserInfo } from '../auth.js';
 import { createLogger, type Logger } from '../../util/log.js';
 import { isStreamingSubresource, NodeProxy } from './node-proxy.js';
@@ -38,6 +40,10 @@ export interface RestDeps {
   /** The client certificate presented to kubelets for pods/log, exec, attach and portforward. */
   kubeletClient?: { certPem: string; keyPem: string };
   log?: Logger;
+  /** Signs and checks ServiceAccount tokens (TokenRequest); without it `serviceaccounts/token` answers 503. */
+  serviceAccountTokens?: ServiceAccountTokens;
+  /** Authenticates a TokenReview's token for its audiences (empty: the API server's). */
+  reviewToken?: TokenReviewer;
   /** Handlers of `external` resources, by API group (metrics.k8s.io). */
   external?: ReadonlyMap<string, ExternalApi>;
 }
@@ -113,7 +119,7 @@ export class RestHandler {
     }
     if (isVirtual(resource)) {
       const body = decodeObject(await readBody(req), req.headers['content-type']);
-      sendJson(res, 201, reviewResponse(resource, isObject(body) ? body : {}, user));
+      sendJson(res, 201, reviewResponse(resource, isObject(body) ? body : {}, user, this.deps.reviewToken));
       return;
     }
     const rs = this.storeFor(resource);
@@ -290,6 +296,17 @@ export class RestHandler {
       const opts = deleteOptionsFrom(isObject(b['deleteOptions']) ? b['deleteOptions'] : {}, query, query.getAll('dryRun').includes('All'));
       await rs.delete(ns, info.name, opts);
       return sendJson(res, 201, success());
+    }
+    if (rs.res.kind === 'ServiceAccount' && rs.res.group === '' && info.subresource === 'token') {
+      const tokens = this.deps.serviceAccountTokens;
+      if (!tokens) throw statusError(503, 'ServiceUnavailable', 'the API server has no ServiceAccount signing key');
+      const core = (plural: string) => {
+        const r = this.deps.registry.lookup('', 'v1', plural);
+        if (!r) throw statusError(500, 'InternalError', `Internal error occurred: ${plural} are not served`);
+        return this.storeFor(r);
+      };
+      const out = createTokenRequest({ tokens, get: (plural, namespace, name) => core(plural).get(namespace, name), now: this.clock }, ns, info.name, b);
+      return sendJson(res, 201, out);
     }
     throw statusError(400, 'BadRequest', `${rs.res.plural}/${info.subresource} is not supported yet`);
   }
