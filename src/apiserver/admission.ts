@@ -3,6 +3,7 @@
  * (no new objects in missing or terminating namespaces), ServiceAccount, DefaultTolerationSeconds
  * and Priority for pods, and the Service REST's address allocation (ClusterIP, NodePort).
  */
+import { randomInt } from 'node:crypto';
 import { field, forbidden, invalid, notFound, statusError } from '../api/errors.js';
 import type { CacheSet } from './cache/cache-set.js';
 import { IpAllocator, PortAllocator } from './allocator.js';
@@ -18,6 +19,28 @@ interface ServicePort {
   port?: number;
   nodePort?: number;
   protocol?: string;
+}
+
+const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
+const TOKEN_VOLUME_PREFIX = 'kube-api-access';
+export const TOKEN_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
+/** The alphabet of Kubernetes' random name suffixes (no vowels, no look-alike digits). */
+const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+const randomSuffix = (): string => Array.from({ length: 5 }, () => SUFFIX_ALPHABET[randomInt(SUFFIX_ALPHABET.length)]).join('');
+
+/** The projected volume the ServiceAccount plugin adds, with its defaults spelled out as upstream does. */
+function tokenVolume(name: string): Rec {
+  return {
+    name,
+    projected: {
+      defaultMode: 420,
+      sources: [
+        { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+        { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+        { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+      ],
+    },
+  };
 }
 
 const needsNodePorts = (type: unknown) => type === 'NodePort' || type === 'LoadBalancer';
@@ -105,6 +128,7 @@ export class ClusterAdmission implements Admission {
     const sa = (spec['serviceAccountName'] as string | undefined) || (spec['serviceAccount'] as string | undefined) || 'default';
     spec['serviceAccountName'] = sa;
     spec['serviceAccount'] = sa;
+    this.mountServiceAccountToken(pod, spec, sa);
     // DefaultTolerationSeconds: pods ride out 300 s of not-ready/unreachable nodes before eviction.
     const tolerations = ((spec['tolerations'] as Rec[] | undefined) ?? []).slice();
     for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
@@ -114,6 +138,39 @@ export class ClusterAdmission implements Admission {
     spec['tolerations'] = tolerations;
     this.admitPriority(pod, spec);
     pod['spec'] = spec;
+  }
+
+  /**
+   * The ServiceAccount plugin's token mount: unless the pod or its account turns automounting off,
+   * every container and init container gets `/var/run/secrets/kubernetes.io/serviceaccount` (read
+   * only) from a `kube-api-access-xxxxx` projected volume (a token for the account, the cluster CA
+   * from `kube-root-ca.crt`, the namespace). A container already mounting something there is left
+   * alone; a `kube-api-access-*` volume the pod already has is reused. Mirror pods are skipped.
+   * Upstream refuses a pod whose account does not exist; here such a pod is admitted without a
+   * token, so a cluster built step by step runs pods before its controller manager makes accounts.
+   */
+  private mountServiceAccountToken(pod: StoredObject, spec: Rec, saName: string): void {
+    if (pod.metadata.annotations?.[MIRROR_ANNOTATION] !== undefined) return;
+    const res = this.registry.lookup('', 'v1', 'serviceaccounts');
+    const account = res && this.caches.get(res.prefix)?.get(`${res.prefix}${pod.metadata.namespace ?? ''}/${saName}`);
+    if (!account) return;
+    const own = spec['automountServiceAccountToken'];
+    const automount = typeof own === 'boolean' ? own : account['automountServiceAccountToken'] !== false;
+    if (!automount) return;
+    const volumes = Array.isArray(spec['volumes']) ? (spec['volumes'] as Rec[]) : [];
+    const existing = volumes.find((v) => typeof v['name'] === 'string' && v['name'].startsWith(`${TOKEN_VOLUME_PREFIX}-`));
+    const volumeName = existing ? String(existing['name']) : `${TOKEN_VOLUME_PREFIX}-${randomSuffix()}`;
+    let needed = false;
+    for (const list of [spec['initContainers'], spec['containers']]) {
+      if (!Array.isArray(list)) continue;
+      for (const c of list as Rec[]) {
+        const mounts = Array.isArray(c['volumeMounts']) ? (c['volumeMounts'] as Rec[]) : [];
+        if (mounts.some((m) => m['mountPath'] === TOKEN_MOUNT_PATH)) continue;
+        c['volumeMounts'] = [...mounts, { name: volumeName, readOnly: true, mountPath: TOKEN_MOUNT_PATH }];
+        needed = true;
+      }
+    }
+    if (!existing && needed) spec['volumes'] = [...volumes, tokenVolume(volumeName)];
   }
 
   /**

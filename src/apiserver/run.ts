@@ -3,7 +3,7 @@
  * secure port, the admin kubeconfig; stops when the signal aborts.
  */
 import { createServer } from 'node:https';
-import { hostname } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { Store } from '../storage/store.js';
 import type { Logger } from '../util/log.js';
@@ -26,6 +26,7 @@ import { CrdController } from './crd.js';
 import { METRICS_GROUP } from './metrics-api/resources.js';
 import { startMetricsPipeline } from './metrics-api/start.js';
 import { primaryIPv4 } from '../util/net.js';
+import { errorText } from '../util/errors.js';
 
 export interface ApiServerOptions {
   store: Store;
@@ -57,7 +58,8 @@ export async function runApiServer(o: ApiServerOptions, signal: AbortSignal): Pr
   registerConverters(registry);
   const caches = new CacheSet(o.store, o.log);
   const admission = new ClusterAdmission(registry, caches, cidr);
-  const pki = await ensurePki(join(o.dataDir, 'pki'), { ips: [admission.ips.first, ...(o.advertiseAddress ? [o.advertiseAddress] : [])], hostnames: [hostname()] });
+  const advertise = o.advertiseAddress ?? defaultAdvertiseAddress(bind);
+  const pki = await ensurePki(join(o.dataDir, 'pki'), { ips: [admission.ips.first, advertise], hostnames: [hostname()] });
   if (pki.generated.length) o.log.info('generated cluster PKI', { dir: pki.dir, parts: pki.generated.join(',') });
   const ac = new AbortController();
   const stop = () => ac.abort();
@@ -90,7 +92,6 @@ export async function runApiServer(o: ApiServerOptions, signal: AbortSignal): Pr
     return { error: '[invalid bearer token, service account token is not valid for this server]' };
   };
   const rest = new RestHandler({ registry, store: o.store, caches, admission, hooksFor, kubeletClient: pki.kubeletClient, log: o.log, external: new Map([[METRICS_GROUP, metricsApi.api]]), serviceAccountTokens: saTokens, reviewToken });
-  const advertise = o.advertiseAddress ?? defaultAdvertiseAddress(bind);
   await bootstrap(registry, rest, { clusterIp: admission.ips.first, advertiseAddress: advertise, securePort: port }, o.log);
   const crds = new CrdController(registry, caches, rest, o.store, o.log).run(ac.signal).catch((e: unknown) => o.log.error('CRD controller stopped', { error: String(e) }));
   const metrics = new ApiMetrics();
@@ -111,14 +112,28 @@ export async function runApiServer(o: ApiServerOptions, signal: AbortSignal): Pr
     extraMetrics: () => ({ apiserver_storage_revision: caches.revision }),
   };
   const listener = createRequestListener(front);
-  const server = createServer({ ...tlsServerOptions(pki) }, listener);
-  // exec, attach and portforward upgrades, spliced to the pod's kubelet.
-  server.on('upgrade', createUpgradeListener(front, listener, ac.signal));
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, bind, () => resolve());
-  });
+  const upgrades = createUpgradeListener(front, listener, ac.signal);
+  const listenOn = async (address: string) => {
+    const s = createServer({ ...tlsServerOptions(pki) }, listener);
+    // exec, attach and portforward upgrades, spliced to the pod's kubelet.
+    s.on('upgrade', upgrades);
+    s.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve, reject) => {
+      s.once('error', reject);
+      s.listen(port, address, () => resolve());
+    });
+    return s;
+  };
+  const servers = [await listenOn(bind)];
+  // The `kubernetes` Service leads to the advertised address: serve there too when bound to
+  // loopback, so pods reach the API (kube-apiserver itself binds every address by default).
+  if (isLoopback(bind) && !isLoopback(advertise) && isLocalAddress(advertise)) {
+    try {
+      servers.push(await listenOn(advertise));
+    } catch (e) {
+      o.log.warn('cannot serve on the advertised address; pods will not reach the API', { address: `${advertise}:${port}`, error: errorText(e) });
+    }
+  }
   const url = `https://${bind === '0.0.0.0' ? '127.0.0.1' : bind}:${port}`;
   const kubeconfig = o.kubeconfigPath ?? join(o.dataDir, 'kubeconfig.yaml');
   await writeKubeconfig(kubeconfig, { server: url, caPem: pki.ca.certPem, clientCertPem: pki.admin.certPem, clientKeyPem: pki.admin.keyPem });
@@ -127,11 +142,13 @@ export async function runApiServer(o: ApiServerOptions, signal: AbortSignal): Pr
   o.onReady?.({ kubeconfig, url, adminToken: pki.adminToken, caPem: pki.ca.certPem });
   await new Promise<void>((resolve) => (ac.signal.aborted ? resolve() : ac.signal.addEventListener('abort', () => resolve(), { once: true })));
   ready = false;
-  server.closeIdleConnections();
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  const closed = servers.map((s) => {
+    s.closeIdleConnections();
+    return new Promise<void>((resolve) => s.close(() => resolve()));
+  });
   // Watches are long-lived requests: end them so close() can finish.
-  setTimeout(() => server.closeAllConnections(), 2000).unref();
-  await closed;
+  setTimeout(() => servers.forEach((s) => s.closeAllConnections()), 2000).unref();
+  await Promise.all(closed);
   await crds;
   await metricsApi.done;
   o.log.info('API server stopped');
@@ -148,6 +165,9 @@ function cacheLookup(registry: Registry, caches: CacheSet): ObjectLookup {
     return o && { uid: o.metadata.uid, deletionTimestamp: o.metadata.deletionTimestamp };
   };
 }
+
+const isLoopback = (ip: string): boolean => ip.startsWith('127.') || ip === '::1' || ip === 'localhost';
+const isLocalAddress = (ip: string): boolean => Object.values(networkInterfaces()).some((addrs) => (addrs ?? []).some((a) => a.address === ip));
 
 /** Like kube-apiserver: the bind address unless it is a wildcard or loopback, else the host's first non-loopback IPv4. */
 function defaultAdvertiseAddress(bind: string): string {

@@ -7,6 +7,7 @@ import { RestClient } from '../client/rest.js';
 import { runHollowNodes } from '../kubelet/hollow/hollow.js';
 import { runControllerManagerProcess, runSchedulerProcess } from '../server/control-loops.js';
 import { createLogger } from '../util/log.js';
+import { readFileSync } from 'node:fs';
 import { parse, shutdownSignal, UsageError } from './flags.js';
 import { errorText } from '../util/errors.js';
 
@@ -52,6 +53,7 @@ export async function controllerManagerMain(args: string[]): Promise<void> {
     'service-cluster-ip-range': { type: 'string' },
     'node-monitor-grace-period': { type: 'string' },
     'service-lb-pool': { type: 'string' },
+    'root-ca-file': { type: 'string' },
   });
   if (values.help) {
     return void console.log(`Usage: k8ts controller-manager --kubeconfig FILE [flags]
@@ -64,7 +66,8 @@ ${clientHelp}
   --node-cidr-mask-size N            prefix length of each node's podCIDR (default 24)
   --service-cluster-ip-range CIDR    the service CIDR (default 10.43.0.0/16)
   --node-monitor-grace-period SECONDS  a node silent this long is NotReady (default 40)
-  --service-lb-pool RANGES           LoadBalancer addresses: CIDRs, a-b ranges, IPs, comma-separated (default 10.44.0.0/24)`);
+  --service-lb-pool RANGES           LoadBalancer addresses: CIDRs, a-b ranges, IPs, comma-separated (default 10.44.0.0/24)
+  --root-ca-file FILE                the CA put in every namespace's kube-root-ca.crt (default: the CA of --kubeconfig)`);
   }
   const controllers = values.controllers?.split(',').filter(Boolean);
   try {
@@ -84,11 +87,20 @@ ${clientHelp}
         ...(mask !== undefined ? { nodeCidrMaskSize: mask } : {}),
         ...(grace !== undefined ? { nodeMonitorGracePeriodMs: grace * 1000 } : {}),
         ...(values['service-lb-pool'] ? { loadBalancerPool: values['service-lb-pool'] } : {}),
+        ...(values['root-ca-file'] ? { rootCaPem: readRootCa(values['root-ca-file']) } : {}),
       },
       logger: createLogger('controller-manager'),
     },
     shutdownSignal(),
   );
+}
+
+function readRootCa(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--root-ca-file: ${errorText(e)}`);
+  }
 }
 
 export async function hollowNodesMain(args: string[]): Promise<void> {

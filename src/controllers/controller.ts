@@ -44,6 +44,8 @@ export interface ControllerSettings {
    * `first-last` ranges (default 10.44.0.0/24).
    */
   loadBalancerPool: string;
+  /** The CA the root-ca-cert-publisher puts in every namespace's `kube-root-ca.crt` (absent: none). */
+  rootCaPem?: string;
 }
 
 /** Defaults of {@link ControllerSettings}, as kube-controller-manager's. */

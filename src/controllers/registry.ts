@@ -16,12 +16,14 @@ import { nodeIpamController } from './node-ipam.js';
 import { nodeLifecycleController } from './node-lifecycle/controller.js';
 import { podGcController } from './podgc.js';
 import { replicaSetController, replicationControllerController } from './replicaset.js';
+import { rootCaPublisherController } from './root-ca.js';
 import { serviceAccountController } from './serviceaccount.js';
 import { serviceLbController } from './servicelb/controller.js';
 import { ttlAfterFinishedController } from './ttl-after-finished.js';
 
 export const allControllers: readonly ControllerDescriptor[] = [
   serviceAccountController,
+  rootCaPublisherController,
   namespaceController,
   nodeIpamController,
   nodeLifecycleController,

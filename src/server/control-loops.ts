@@ -59,7 +59,7 @@ export async function runControllerManagerProcess(o: ControllerManagerProcessOpt
   const transport = client(o.config, o, 'k8ts-controller-manager', 500);
   try {
     await runControllerManager(
-      { transport, descriptors: allControllers, enabled: o.controllers, settings: o.settings, leaderElect: o.leaderElect, identity: o.identity, logger: o.logger ?? createLogger('controller-manager') },
+      { transport, descriptors: allControllers, enabled: o.controllers, settings: { rootCaPem: o.config.caPem, ...o.settings }, leaderElect: o.leaderElect, identity: o.identity, logger: o.logger ?? createLogger('controller-manager') },
       signal,
     );
   } finally {

@@ -148,6 +148,8 @@ function normalize(text: string, ns: string, suffix: string): string {
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, 'TIME')
     .replace(/[EW]\d{4} \d\d:\d\d:\d\d\.\d+ +\d+ /g, 'KLOG ')
     .replace(/eyJ[\w-]+\.[\w-]+\.[\w-]+/g, 'TOKEN')
+    // The ServiceAccount plugin names each pod's token volume with a random suffix.
+    .replace(/kube-api-access-[a-z0-9]{5}/g, 'kube-api-access-SFX')
     .replace(/"(clusterIP|resourceVersion|nodePort)": ("[^"]*"|\d+)/g, '"$1": X')
     .replace(/"clusterIPs": \[[^\]]*\]/g, '"clusterIPs": X')
     .replace(/("generation"): \d+/g, '$1: X');
@@ -170,7 +172,13 @@ async function script(which: 'real' | 'ours', lines: string[]): Promise<string> 
       out += `@snapshot\n${JSON.stringify(list.items, null, 1)}\n`;
       continue;
     }
-    out += transcript(raw, await run(which, words(line)));
+    const r = await run(which, words(line));
+    out += transcript(raw, r);
+    // Pods get a token volume only once the namespace's default ServiceAccount exists: wait for
+    // it, so both transcripts' pods are admitted alike.
+    if (raw === 'create namespace {ns}' && r.code === 0) {
+      for (let i = 0; i < 300 && (await run('real', ['get', 'serviceaccount', 'default', '-n', ns])).code !== 0; i++) await new Promise((res) => setTimeout(res, 100));
+    }
   }
   return normalize(out.replaceAll(dir, 'DIR'), ns, suffix);
 }

@@ -272,6 +272,34 @@ test('a projected ServiceAccount token: bound to its pod, accepted as the accoun
   assert.equal(review(token).status.authenticated, false, 'a token bound to a deleted pod is refused');
 });
 
+test('in-cluster access: the ServiceAccount mount reaches the API through the kubernetes Service, TLS verified', { skip }, async () => {
+  await until('default ServiceAccount', () => k(['get', 'serviceaccount', 'default']).code === 0);
+  await until('kube-root-ca.crt published', () => k(['get', 'configmap', 'kube-root-ca.crt']).code === 0);
+  const script = [
+    'import json, os, ssl, urllib.request',
+    "d = '/var/run/secrets/kubernetes.io/serviceaccount/'",
+    "ctx = ssl.create_default_context(cafile=d + 'ca.crt')",
+    "ns = open(d + 'namespace').read()",
+    "url = 'https://%s:%s/api/v1/namespaces/%s/pods/%s' % (os.environ['KUBERNETES_SERVICE_HOST'], os.environ['KUBERNETES_SERVICE_PORT'], ns, os.environ['HOSTNAME'])",
+    "req = urllib.request.Request(url, headers={'Authorization': 'Bearer ' + open(d + 'token').read()})",
+    "print(json.load(urllib.request.urlopen(req, context=ctx))['metadata']['name'])",
+  ].join('\n');
+  ok(['create', '-f', '-'], pod('incluster', { containers: [{ name: 'py', image: 'xiaopeng163/docker-flask-demo:1.0', command: ['sleep', '3600'] }] }));
+  await until('incluster Running', () => jsonpath('pod', 'incluster', '{.status.phase}') === 'Running');
+  // The ServiceAccount plugin added the kube-api-access volume and its read-only mount.
+  const spec = JSON.parse(ok(['get', 'pod', 'incluster', '-o', 'json'])) as { spec: { volumes: Array<{ name: string; projected?: { sources: unknown[] } }>; containers: Array<{ volumeMounts: Array<{ name: string; mountPath: string; readOnly?: boolean }> }> } };
+  const vol = spec.spec.volumes.find((v) => v.name.startsWith('kube-api-access-'));
+  assert.ok(vol?.projected, 'a kube-api-access projected volume');
+  assert.deepEqual(spec.spec.containers[0]?.volumeMounts, [{ name: vol.name, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true }]);
+  assert.equal(ok(['exec', 'incluster', '--', 'cat', '/var/run/secrets/kubernetes.io/serviceaccount/namespace']), 'default');
+  assert.equal(ok(['exec', 'incluster', '--', 'cat', '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt']), readFileSync(join(c.dir, 'pki', 'ca.crt'), 'utf8'));
+  assert.equal(ok(['exec', 'incluster', '--', 'python3', '-c', script]).trim(), 'incluster');
+  // automountServiceAccountToken: false keeps the pod without one.
+  ok(['create', '-f', '-'], pod('nomount', { automountServiceAccountToken: false, containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }] }));
+  assert.doesNotMatch(ok(['get', 'pod', 'nomount', '-o', 'json']), /kube-api-access/);
+  ok(['delete', 'pod', 'incluster', 'nomount', '--grace-period=0', '--force']);
+});
+
 test('kubelet API: /pods anonymously, /stats/summary with a cluster client certificate only', { skip }, () => {
   const curl = (extra: string[], path: string) =>
     spawnSync('curl', ['-sk', '--max-time', '10', ...extra, `https://127.0.0.1:${kubeletPort}${path}`], { encoding: 'utf8' }).stdout;

@@ -28,6 +28,8 @@ export const EXTRA = {
 const DELETION_GRACE_MS = 60_000;
 /** Clock skew tolerated on exp and nbf (go-jose's DefaultLeeway). */
 const LEEWAY_S = 60;
+/** Tokens whose signature was verified, kept so a client's next request skips the ECDSA check. */
+const VERIFIED_CACHE_SIZE = 1024;
 
 export interface ObjectRef {
   name: string;
@@ -89,6 +91,8 @@ export class ServiceAccountTokens {
   private readonly privateKey: KeyObject;
   private readonly publicKey: KeyObject;
   private readonly now: () => number;
+  /** Verified token -> its claims, oldest first; time, audience and object checks still run each time. */
+  private readonly verifiedTokens = new Map<string, Claims>();
 
   constructor(keys: { privateKeyPem: string; publicKeyPem: string }, o: { issuer?: string; audiences?: readonly string[]; now?: () => number } = {}) {
     this.privateKey = createPrivateKey(keys.privateKeyPem);
@@ -192,6 +196,8 @@ export class ServiceAccountTokens {
 
   /** The claims of a token whose signature this key made; undefined when it is not ours at all. */
   private verified(token: string): Claims | { error: string } | undefined {
+    const cached = this.verifiedTokens.get(token);
+    if (cached) return cached;
     const parts = token.split('.');
     if (parts.length !== 3) return undefined;
     const [h = '', p = '', s = ''] = parts;
@@ -210,6 +216,11 @@ export class ServiceAccountTokens {
     if (sig.length !== 64 || !verify('sha256', Buffer.from(`${h}.${p}`), { key: this.publicKey, dsaEncoding: 'ieee-p1363' }, sig)) {
       return { error: 'invalid signature' };
     }
+    if (this.verifiedTokens.size >= VERIFIED_CACHE_SIZE) {
+      const oldest = this.verifiedTokens.keys().next();
+      if (!oldest.done) this.verifiedTokens.delete(oldest.value);
+    }
+    this.verifiedTokens.set(token, claims as unknown as Claims);
     return claims as unknown as Claims;
   }
 }
