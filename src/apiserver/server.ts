@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { notFound, statusError, unauthorized } from '../api/errors.js';
 import type { Logger } from '../util/log.js';
+import { impersonate } from './auth/impersonate.js';
 import type { ServiceAccountTokens } from './auth/sa-tokens.js';
 import { forbiddenError, type Authenticator, type Authorizer, type UserInfo } from './auth.js';
 import { aggregatedDiscovery, legacyGroup, legacyGroupList, legacyVersions, resourceList } from './discovery.js';
@@ -91,8 +92,10 @@ export function createRequestListener(d: FrontDeps) {
  * upstream's Forbidden wording). Shared by plain requests and connection upgrades.
  */
 export function admit(d: Pick<FrontDeps, 'authn' | 'authz'>, req: IncomingMessage, info: RequestInfo, verb: string): UserInfo {
-  const user = d.authn.authenticate(req);
-  if (!user) throw unauthorized();
+  const requester = d.authn.authenticate(req);
+  if (!requester) throw unauthorized();
+  // Impersonation headers, once allowed, make the request act as the user they name.
+  const user = impersonate(requester, req.headersDistinct, d.authz);
   const attrs = {
     user,
     verb,

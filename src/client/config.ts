@@ -26,6 +26,28 @@ export interface ClientConfig {
   tlsServerName?: string;
   /** Default namespace (the context's namespace, or the pod's own namespace in-cluster). */
   namespace?: string;
+  /** Act as this user (kubeconfig `as`, `as-uid`, `as-groups`, `as-user-extra`; kubectl `--as`). */
+  impersonate?: Impersonation;
+}
+
+/** Who requests act as: sent as `Impersonate-*` headers, which the server authorizes. */
+export interface Impersonation {
+  user?: string;
+  uid?: string;
+  groups?: string[];
+  extra?: Record<string, string[]>;
+}
+
+/** The `Impersonate-*` headers for `imp` (client-go's impersonating round tripper). */
+export function impersonationHeaders(imp: Impersonation | undefined): Record<string, string | string[]> {
+  const h: Record<string, string | string[]> = {};
+  if (!imp) return h;
+  if (imp.user) h['Impersonate-User'] = imp.user;
+  if (imp.uid) h['Impersonate-Uid'] = imp.uid;
+  if (imp.groups?.length) h['Impersonate-Group'] = imp.groups;
+  // Extra keys travel in header names: percent-encode what a header name cannot hold.
+  for (const [k, v] of Object.entries(imp.extra ?? {})) if (v.length) h[`Impersonate-Extra-${encodeURIComponent(k)}`] = v;
+  return h;
 }
 
 type Named = Record<string, unknown> & { name?: string };

@@ -8,7 +8,7 @@ import * as https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { fromStatus, statusError, type StatusReason } from '../api/errors.js';
 import { realClock, sleep, type Clock } from './clock.js';
-import type { ClientConfig } from './config.js';
+import { impersonationHeaders, type ClientConfig } from './config.js';
 import { encodeQuery, type ResourceDescriptor } from './paths.js';
 import { TokenBucket } from './rate-limiter.js';
 import { ResourceClient } from './resource.js';
@@ -163,9 +163,10 @@ export class RestClient implements Transport {
     if (signal?.aborted) throw signal.reason as Error;
     const tls = this.#base.protocol === 'https:';
     const url = new URL(this.#base.href.replace(/\/$/, '') + req.path + encodeQuery(req.query));
-    const headers: Record<string, string> = {
+    const headers: Record<string, string | string[]> = {
       Accept: 'application/json',
       'User-Agent': this.#options.userAgent ?? 'k8ts/0.1.0',
+      ...impersonationHeaders(this.config.impersonate),
       ...req.headers,
     };
     // Like client-go, credentials go only over TLS: a bearer token in clear text is a leaked token.

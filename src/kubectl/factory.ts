@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import type { ClientConfig } from '../client/config.js';
 import { RestClient } from '../client/rest.js';
 import { DiscoveryMapper, discoveryCachePath } from './discovery.js';
-import { CliError } from './errors.js';
 import { isGlobalFlag, parseDuration } from './flags.js';
 import { resolveClientConfig } from './kubeconfig.js';
 import type { Factory, Flags, RestMapper, Streams } from './types.js';
@@ -37,7 +36,6 @@ class CliFactory implements Factory {
   #resolved(): { config: ClientConfig; namespace?: string } {
     if (this.#config) return this.#config;
     const f = this.flags;
-    if (f.has('as') || f.has('as-group')) throw new CliError('impersonation (--as, --as-group) is not supported by k8ts kubectl');
     const opt = (name: string) => (isGlobalFlag(f, name) && f.has(name) && f.string(name) !== '' ? f.string(name) : undefined);
     const r = resolveClientConfig(
       {
@@ -53,6 +51,9 @@ class CliFactory implements Factory {
         clientKey: opt('client-key'),
         tlsServerName: opt('tls-server-name'),
         namespace: opt('namespace'),
+        as: opt('as'),
+        asUid: opt('as-uid'),
+        asGroups: isGlobalFlag(f, 'as-group') && f.has('as-group') ? f.strings('as-group') : undefined,
       },
       this.env,
     );

@@ -29,6 +29,10 @@ export interface ConfigOverrides {
   clientKey?: string;
   tlsServerName?: string;
   namespace?: string;
+  /** `--as`, `--as-uid`, `--as-group` (repeatable): replace the user entry's `as*` fields when given. */
+  as?: string;
+  asUid?: string;
+  asGroups?: string[];
 }
 
 type Obj = Record<string, unknown>;
@@ -91,6 +95,19 @@ function execCredential(exec: Obj, server: string, env: NodeJS.ProcessEnv): { to
  * kubectl's wording when the context does not exist, a named cluster or user does not exist,
  * a referenced file cannot be read, or nothing names a server at all.
  */
+/** Whom to act as: the user entry's `as`, `as-uid`, `as-groups`, `as-user-extra`, the flags winning. */
+function impersonation(user: Obj, o: ConfigOverrides): ClientConfig['impersonate'] {
+  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const name = o.as || str(user['as']);
+  const uid = o.asUid || str(user['as-uid']);
+  const groups = o.asGroups?.length ? o.asGroups : strings(user['as-groups']);
+  const extraRaw = user['as-user-extra'];
+  const extra: Record<string, string[]> = {};
+  if (extraRaw && typeof extraRaw === 'object' && !Array.isArray(extraRaw)) for (const [k, v] of Object.entries(extraRaw as Obj)) extra[k] = strings(v);
+  if (!name && !uid && groups.length === 0 && Object.keys(extra).length === 0) return undefined;
+  return { ...(name ? { user: name } : {}), ...(uid ? { uid } : {}), ...(groups.length ? { groups } : {}), ...(Object.keys(extra).length ? { extra } : {}) };
+}
+
 export function resolveClientConfig(o: ConfigOverrides, env: NodeJS.ProcessEnv): { config: ClientConfig; namespace?: string; contextNamespace?: string } {
   const given = (v: string | undefined) => (v ? v : undefined);
   if (o.kubeconfig && !existsSync(o.kubeconfig)) throw new CliError(`stat ${o.kubeconfig}: no such file or directory`);
@@ -125,12 +142,15 @@ export function resolveClientConfig(o: ConfigOverrides, env: NodeJS.ProcessEnv):
   const namespace = given(o.namespace);
   const config: ClientConfig = { server };
   if (contextNamespace) config.namespace = contextNamespace;
-  if (!server.toLowerCase().startsWith('https://')) return { config, namespace, contextNamespace };
-
   const user: Obj = { ...(raw.users.get(userName)?.fields ?? {}) };
   if (o.token) user['token'] = o.token;
   if (o.clientCertificate) user['client-certificate'] = o.clientCertificate;
   if (o.clientKey) user['client-key'] = o.clientKey;
+  const impersonate = impersonation(user, o);
+  if (impersonate && !impersonate.user) throw new CliError(`requesting uid, groups or user-extra for ${userName} without impersonating a user`);
+  if (impersonate) config.impersonate = impersonate;
+  if (!server.toLowerCase().startsWith('https://')) return { config, namespace, contextNamespace };
+
 
   const ca = material(cluster, 'certificate-authority-data', 'certificate-authority', (p, e) => `unable to read certificate-authority ${p} for ${clusterName} due to ${openError(p, e)}`);
   if (ca) config.caPem = ca;

@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { kubectl, kubectlPath, ourKubectl, raw, KUBECTL_LAUNCH, REPO, startServer, until, type Cluster, type Run } from './harness.js';
@@ -290,5 +291,28 @@ test('auth can-i and whoami answer as kubectl does', async () => {
     ['auth', 'whoami'],
     ['auth', 'whoami', '-o', 'yaml'],
     ['auth', 'whoami', '-o', 'json'],
+  ]);
+});
+
+test('impersonation: --as, --as-group, --as-uid and a kubeconfig user with as fields', async () => {
+  await sameAll([
+    ['auth', 'whoami', '--as', 'alice'],
+    ['auth', 'whoami', '--as', 'alice', '--as-group', 'devs', '--as-group', 'ops', '--as-uid', '42', '-o', 'yaml'],
+    ['auth', 'whoami', '--as', 'system:serviceaccount:kube-system:robot', '-o', 'json'],
+    ['auth', 'whoami', '--as', 'alice', '--as-group', 'system:unauthenticated'],
+    ['auth', 'whoami', '--as', 'system:anonymous'],
+    ['auth', 'can-i', 'list', 'pods', '--as', 'bob'],
+    ['auth', 'can-i', 'list', 'pods', '--as', 'system:anonymous'],
+    ['get', 'namespaces', '--as', 'system:anonymous'],
+    ['get', 'pods', '--as-group', 'devs'],
+    ['auth', 'whoami', '--as-uid', '7'],
+  ]);
+  // The same from a kubeconfig user entry (as, as-groups, as-user-extra), the flags winning.
+  const config = readFileSync(c.kubeconfig, 'utf8');
+  const withAs = join(c.dir, 'kubeconfig-as.yaml');
+  writeFileSync(withAs, config.replace(/^(\s+)client-certificate-data:/m, '$1as: carol\n$1as-groups: [team]\n$1as-user-extra:\n$1  Scopes.Example/Key: [a, b]\n$1client-certificate-data:'));
+  await sameAll([
+    ['--kubeconfig', withAs, 'auth', 'whoami', '-o', 'json'],
+    ['--kubeconfig', withAs, 'auth', 'whoami', '--as', 'dave'],
   ]);
 });

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
-import type { ClientConfig } from '../../client/config.js';
+import { impersonationHeaders, type ClientConfig } from '../../client/config.js';
 import { encodeQuery } from '../../client/paths.js';
 import { errorFromResponse } from '../../client/rest.js';
 import type { Query } from '../../client/types.js';
@@ -71,7 +71,7 @@ export function upgradeError(code: number, body: string): Error {
 export function dialWebSocket<T>(config: ClientConfig, o: DialOptions, setup: (ws: WebSocket, protocol: string) => T): Promise<T> {
   const url = webSocketUrl(config.server, o.path, o.query);
   const tls = url.startsWith('wss:');
-  const headers: Record<string, string> = { 'User-Agent': o.userAgent ?? 'k8ts-kubectl/v1.32.0' };
+  const headers: Record<string, string | string[]> = { 'User-Agent': o.userAgent ?? 'k8ts-kubectl/v1.32.0', ...impersonationHeaders(config.impersonate) };
   if (o.protocols.length) headers['Sec-WebSocket-Protocol'] = o.protocols.join(', ');
   const token = tls ? bearerToken(config) : undefined;
   if (token) headers['Authorization'] = `Bearer ${token}`;
