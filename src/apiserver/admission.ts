@@ -146,14 +146,19 @@ export class ClusterAdmission implements Admission {
    * only) from a `kube-api-access-xxxxx` projected volume (a token for the account, the cluster CA
    * from `kube-root-ca.crt`, the namespace). A container already mounting something there is left
    * alone; a `kube-api-access-*` volume the pod already has is reused. Mirror pods are skipped.
-   * Upstream refuses a pod whose account does not exist; here such a pod is admitted without a
-   * token, so a cluster built step by step runs pods before its controller manager makes accounts.
+   * Upstream refuses a pod whose account does not exist. Here that holds for a named account; a
+   * pod of the `default` account is admitted without a token while that account is missing, so a
+   * cluster built step by step runs pods before its controller manager makes accounts.
    */
   private mountServiceAccountToken(pod: StoredObject, spec: Rec, saName: string): void {
     if (pod.metadata.annotations?.[MIRROR_ANNOTATION] !== undefined) return;
     const res = this.registry.lookup('', 'v1', 'serviceaccounts');
     const account = res && this.caches.get(res.prefix)?.get(`${res.prefix}${pod.metadata.namespace ?? ''}/${saName}`);
-    if (!account) return;
+    if (!account) {
+      if (saName === 'default') return;
+      const ns = pod.metadata.namespace ?? '';
+      throw forbidden(`pods "${pod.metadata.name ?? ''}" is forbidden: error looking up service account ${ns}/${saName}: serviceaccount "${saName}" not found`);
+    }
     const own = spec['automountServiceAccountToken'];
     const automount = typeof own === 'boolean' ? own : account['automountServiceAccountToken'] !== false;
     if (!automount) return;

@@ -6,6 +6,7 @@
  */
 import { isAlreadyExists, isNotFound } from '../api/errors.js';
 import type { Logger } from '../util/log.js';
+import { defaultClusterRoleBindings, defaultClusterRoles } from './rbac-bootstrap.js';
 import type { Registry } from './registry.js';
 import type { RestHandler } from './rest/handler.js';
 
@@ -50,6 +51,18 @@ export async function bootstrap(registry: Registry, rest: RestHandler, o: Bootst
       await ensure(`priorityclass/${pc.name}`, () =>
         classes.create('', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: pc.name }, value: pc.value, description: pc.description, preemptionPolicy: 'PreemptLowerPriority' }),
       );
+    }
+  }
+  // The default RBAC policy (cluster-admin, admin/edit/view, discovery and self-review roles).
+  const rbac = (plural: string) => {
+    const r = registry.lookup('rbac.authorization.k8s.io', 'v1', plural);
+    return r && rest.storeFor(r);
+  };
+  for (const [plural, objects] of [['clusterroles', defaultClusterRoles()], ['clusterrolebindings', defaultClusterRoleBindings()]] as const) {
+    const store = rbac(plural);
+    if (!store) continue;
+    for (const obj of objects) {
+      if (!store.cache().get(store.key('', obj.metadata.name))) await ensure(`${plural}/${obj.metadata.name}`, () => store.create('', obj));
     }
   }
   const services = res('services');

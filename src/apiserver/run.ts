@@ -10,6 +10,7 @@ import type { Logger } from '../util/log.js';
 import { ClusterAdmission } from './admission.js';
 import { DefaultAuthorizer, ensurePki, pkiAuthenticator, tlsServerOptions, withAuthenticatedGroup, writeKubeconfig } from './auth.js';
 import { ServiceAccountTokens, type ObjectLookup } from './auth/sa-tokens.js';
+import { ClusterAuthorizer, RbacAuthorizer, type BindingLike, type RbacSource, type RoleLike } from './auth/rbac.js';
 import type { TokenReviewer } from './rest/reviews.js';
 import { bootstrap } from './bootstrap.js';
 import { CacheSet } from './cache/cache-set.js';
@@ -84,14 +85,15 @@ export async function runApiServer(o: ApiServerOptions, signal: AbortSignal): Pr
   const reviewToken: TokenReviewer = (token, audiences) => {
     const auds = audiences.length > 0 ? audiences : [...saTokens.audiences];
     const sa = saTokens.check(token, lookup, auds);
-    if (sa) return 'user' in sa ? sa : { error: sa.error };
+    if (sa) return 'user' in sa ? { user: withAuthenticatedGroup(sa.user), audiences: sa.audiences } : { error: sa.error };
     // Static tokens know no audiences: they serve only the API server's own.
     const user = pki.tokens.lookup(token);
     const shared = auds.filter((a) => saTokens.audiences.includes(a));
     if (user && shared.length > 0) return { user: withAuthenticatedGroup(user), audiences: shared };
     return { error: '[invalid bearer token, service account token is not valid for this server]' };
   };
-  const rest = new RestHandler({ registry, store: o.store, caches, admission, hooksFor, kubeletClient: pki.kubeletClient, log: o.log, external: new Map([[METRICS_GROUP, metricsApi.api]]), serviceAccountTokens: saTokens, reviewToken });
+  const authz = new ClusterAuthorizer(new RbacAuthorizer(cacheRbacSource(registry, caches)), new DefaultAuthorizer());
+  const rest = new RestHandler({ registry, store: o.store, caches, admission, hooksFor, kubeletClient: pki.kubeletClient, log: o.log, external: new Map([[METRICS_GROUP, metricsApi.api]]), serviceAccountTokens: saTokens, reviewToken, authz });
   await bootstrap(registry, rest, { clusterIp: admission.ips.first, advertiseAddress: advertise, securePort: port }, o.log);
   const crds = new CrdController(registry, caches, rest, o.store, o.log).run(ac.signal).catch((e: unknown) => o.log.error('CRD controller stopped', { error: String(e) }));
   const metrics = new ApiMetrics();
@@ -103,8 +105,8 @@ export async function runApiServer(o: ApiServerOptions, signal: AbortSignal): Pr
     openapi,
     openapiV2: new OpenApiV2(openapi, VERSION_INFO.gitVersion, o.log),
     authn: pkiAuthenticator(pki, { extraTokens: [saAuthn] }),
-    serviceAccountIssuer: { tokens: saTokens, jwksUri: `https://${advertise}:${port}/openid/v1/jwks` },
-    authz: new DefaultAuthorizer(),
+    serviceAccountIssuer: { tokens: saTokens, jwksUri: `https://${advertise.includes(':') ? `[${advertise}]` : advertise}:${port}/openid/v1/jwks` },
+    authz,
     metrics,
     log: o.log,
     serverAddress: `${advertise}:${port}`,
@@ -125,34 +127,61 @@ export async function runApiServer(o: ApiServerOptions, signal: AbortSignal): Pr
     return s;
   };
   const servers = [await listenOn(bind)];
-  // The `kubernetes` Service leads to the advertised address: serve there too when bound to
-  // loopback, so pods reach the API (kube-apiserver itself binds every address by default).
-  if (isLoopback(bind) && !isLoopback(advertise) && isLocalAddress(advertise)) {
+  // The `kubernetes` Service leads to the advertised address: unless an address to bind was given,
+  // serve there too, so pods reach the API (kube-apiserver itself binds every address by default).
+  if (o.bindAddress === undefined && isLoopback(bind) && !isLoopback(advertise) && isLocalAddress(advertise)) {
     try {
       servers.push(await listenOn(advertise));
     } catch (e) {
       o.log.warn('cannot serve on the advertised address; pods will not reach the API', { address: `${advertise}:${port}`, error: errorText(e) });
     }
   }
-  const url = `https://${bind === '0.0.0.0' ? '127.0.0.1' : bind}:${port}`;
-  const kubeconfig = o.kubeconfigPath ?? join(o.dataDir, 'kubeconfig.yaml');
-  await writeKubeconfig(kubeconfig, { server: url, caPem: pki.ca.certPem, clientCertPem: pki.admin.certPem, clientKeyPem: pki.admin.keyPem });
-  ready = true;
-  o.log.info('API server ready', { url, kubeconfig, startupMs: Date.now() - t0, revision: caches.revision });
-  o.onReady?.({ kubeconfig, url, adminToken: pki.adminToken, caPem: pki.ca.certPem });
-  await new Promise<void>((resolve) => (ac.signal.aborted ? resolve() : ac.signal.addEventListener('abort', () => resolve(), { once: true })));
-  ready = false;
-  const closed = servers.map((s) => {
-    s.closeIdleConnections();
-    return new Promise<void>((resolve) => s.close(() => resolve()));
-  });
-  // Watches are long-lived requests: end them so close() can finish.
-  setTimeout(() => servers.forEach((s) => s.closeAllConnections()), 2000).unref();
-  await Promise.all(closed);
+  try {
+    const url = `https://${bind === '0.0.0.0' ? '127.0.0.1' : bind}:${port}`;
+    const kubeconfig = o.kubeconfigPath ?? join(o.dataDir, 'kubeconfig.yaml');
+    await writeKubeconfig(kubeconfig, { server: url, caPem: pki.ca.certPem, clientCertPem: pki.admin.certPem, clientKeyPem: pki.admin.keyPem });
+    ready = true;
+    o.log.info('API server ready', { url, listening: servers.map((x) => { const a = x.address(); return typeof a === 'object' && a ? `${a.address}:${a.port}` : String(a); }).join(','), kubeconfig, startupMs: Date.now() - t0, revision: caches.revision });
+    o.onReady?.({ kubeconfig, url, adminToken: pki.adminToken, caPem: pki.ca.certPem });
+    await new Promise<void>((resolve) => (ac.signal.aborted ? resolve() : ac.signal.addEventListener('abort', () => resolve(), { once: true })));
+  } finally {
+    ready = false;
+    const closed = servers.map((s) => {
+      s.closeIdleConnections();
+      return new Promise<void>((resolve) => s.close(() => resolve()));
+    });
+    // Watches are long-lived requests: end them so close() can finish.
+    setTimeout(() => servers.forEach((s) => s.closeAllConnections()), 2000).unref();
+    await Promise.all(closed);
+  }
   await crds;
   await metricsApi.done;
   o.log.info('API server stopped');
   }
+}
+
+/** The RBAC objects, read from the watch caches on each decision. */
+function cacheRbacSource(registry: Registry, caches: CacheSet): RbacSource {
+  const cache = (plural: string) => {
+    const res = registry.lookup('rbac.authorization.k8s.io', 'v1', plural);
+    return res ? { prefix: res.prefix, cache: caches.get(res.prefix) } : undefined;
+  };
+  function* all<T>(plural: string, under = ''): Generator<T> {
+    const c = cache(plural);
+    if (!c?.cache) return;
+    for (const [, o] of c.cache.list(`${c.prefix}${under}`)) yield o as unknown as T;
+  }
+  const one = <T>(plural: string, key: string): T | undefined => {
+    const c = cache(plural);
+    return c?.cache?.get(`${c.prefix}${key}`) as unknown as T | undefined;
+  };
+  return {
+    clusterRoles: () => all<RoleLike>('clusterroles'),
+    clusterRole: (name) => one<RoleLike>('clusterroles', name),
+    role: (ns, name) => one<RoleLike>('roles', `${ns}/${name}`),
+    clusterRoleBindings: () => all<BindingLike>('clusterrolebindings'),
+    roleBindings: (ns) => all<BindingLike>('rolebindings', `${ns}/`),
+  };
 }
 
 /** Reads the objects a ServiceAccount token names from the watch caches, as upstream's token getter reads informers. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { alreadyExists } from '../api/errors.js';
+import { alreadyExists, isAlreadyExists } from '../api/errors.js';
 import type { ConfigMap, Namespace } from '../api/generated/core/v1.js';
 import { resources } from '../client/resources.js';
 import { ROOT_CA_CONFIGMAP, RootCaPublisher } from './root-ca.js';
@@ -12,24 +12,18 @@ const DESCRIPTION = 'Contains a CA bundle that can be used to verify the kube-ap
 const cm = (data: Record<string, string>, annotations: Record<string, string> = { 'kubernetes.io/description': DESCRIPTION }): ConfigMap => ({ metadata: { name: ROOT_CA_CONFIGMAP, namespace: 'team', annotations }, data });
 
 test('root-ca-cert-publisher: kube-root-ca.crt holds the CA in every active namespace', async () => {
-  const cases: { name: string; namespace?: Namespace; existing?: ConfigMap; fail?: unknown; writes: string[]; data?: Record<string, string>; annotations?: Record<string, string> }[] = [
+  const cases: { name: string; namespace?: Namespace; existing?: ConfigMap; writes: string[]; data?: Record<string, string>; annotations?: Record<string, string> }[] = [
     { name: 'missing: created', namespace: ns('team'), writes: ['create configmaps team/kube-root-ca.crt'], data: { 'ca.crt': CA }, annotations: { 'kubernetes.io/description': DESCRIPTION } },
     { name: 'current: nothing to do', namespace: ns('team'), existing: cm({ 'ca.crt': CA }), writes: [] },
     { name: 'changed: put back, other annotations kept', namespace: ns('team'), existing: cm({ 'ca.crt': 'stale', extra: 'x' }, { mine: 'y' }), writes: ['update configmaps team/kube-root-ca.crt'], data: { 'ca.crt': CA }, annotations: { mine: 'y', 'kubernetes.io/description': DESCRIPTION } },
+    { name: 'a description of its own is kept', namespace: ns('team'), existing: cm({ 'ca.crt': CA }, { 'kubernetes.io/description': 'ours' }), writes: [] },
     { name: 'terminating namespace: left alone', namespace: ns('team', 'Terminating'), writes: [] },
     { name: 'unknown namespace', writes: [] },
-    { name: 'created meanwhile by someone else', namespace: ns('team'), fail: alreadyExists({ group: '', resource: 'configmaps' }, ROOT_CA_CONFIGMAP), writes: ['create configmaps team/kube-root-ca.crt'] },
   ];
   for (const c of cases) {
     const b = newTestBench({ rootCaPem: CA });
     if (c.namespace) b.seed(resources.namespaces, c.namespace);
     if (c.existing) b.seed(resources.configmaps, c.existing);
-    if (c.fail) {
-      b.transport.prependReactor((a) => {
-        if (a.verb === 'create') throw c.fail;
-        return undefined;
-      });
-    }
     await new RootCaPublisher(b.ctx).reconcile('team');
     assert.deepEqual(b.transport.writes().map((w) => w.replace(/\/$/, `/${ROOT_CA_CONFIGMAP}`)), c.writes, c.name);
     if (c.data) {
@@ -38,6 +32,16 @@ test('root-ca-cert-publisher: kube-root-ca.crt holds the CA in every active name
       assert.deepEqual(got?.metadata?.annotations, c.annotations, c.name);
     }
   }
+});
+
+test('root-ca-cert-publisher: one created meanwhile by someone else is retried (then checked)', async () => {
+  const b = newTestBench({ rootCaPem: CA });
+  b.seed(resources.namespaces, ns('team'));
+  b.transport.prependReactor((a) => {
+    if (a.verb === 'create') throw alreadyExists({ group: '', resource: 'configmaps' }, ROOT_CA_CONFIGMAP);
+    return undefined;
+  });
+  await assert.rejects(() => new RootCaPublisher(b.ctx).reconcile('team'), (e: unknown) => isAlreadyExists(e));
 });
 
 test('root-ca-cert-publisher: without a CA nothing is written', async () => {

@@ -5,7 +5,7 @@
  * if deleted and put back if changed. The CA is `--root-ca-file`, else the one the controller
  * manager itself trusts for the API server; without one the controller does nothing.
  */
-import { isAlreadyExists, isNotFound } from '../api/errors.js';
+import { isNotFound } from '../api/errors.js';
 import type { ConfigMap, Namespace } from '../api/generated/core/v1.js';
 import type { Informer } from '../client/informer.js';
 import { resources } from '../client/resources.js';
@@ -38,7 +38,7 @@ export class RootCaPublisher implements Controller {
     const ours = (cm: ConfigMap) => {
       if (cm.metadata?.name === ROOT_CA_CONFIGMAP) this.queue.add(cm.metadata.namespace ?? '');
     };
-    this.#configMaps.addEventHandler({ onUpdate: (_o, n) => ours(n), onDelete: ours });
+    this.#configMaps.addEventHandler({ onAdd: ours, onUpdate: (_o, n) => ours(n), onDelete: ours });
   }
 
   async run(signal: AbortSignal): Promise<void> {
@@ -61,14 +61,15 @@ export class RootCaPublisher implements Controller {
         await this.#client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: ROOT_CA_CONFIGMAP, namespace: name, annotations: { [DESCRIPTION_KEY]: DESCRIPTION } }, data: { 'ca.crt': ca } }, { namespace: name });
         return;
       }
-      const data = cm.data ?? {};
-      if (data['ca.crt'] === ca && Object.keys(data).length === 1 && !cm.binaryData && cm.metadata?.annotations?.[DESCRIPTION_KEY] === DESCRIPTION) return;
-      // Other annotations stay; the data is ours alone.
-      const { binaryData: _binary, ...rest } = cm;
-      await this.#client.update({ ...rest, metadata: { ...cm.metadata, annotations: { ...cm.metadata?.annotations, [DESCRIPTION_KEY]: DESCRIPTION } }, data: { 'ca.crt': ca } }, { namespace: name });
+      // As upstream: the CA and some description are what count; the data is ours alone, any
+      // description someone wrote and other fields stay.
+      const description = cm.metadata?.annotations?.[DESCRIPTION_KEY];
+      if (cm.data?.['ca.crt'] === ca && Object.keys(cm.data).length === 1 && description) return;
+      await this.#client.update({ ...cm, metadata: { ...cm.metadata, annotations: { ...cm.metadata?.annotations, [DESCRIPTION_KEY]: description || DESCRIPTION } }, data: { 'ca.crt': ca } }, { namespace: name });
     } catch (e) {
-      // Made or removed meanwhile: the informer's event brings the namespace back.
-      if (isAlreadyExists(e) || isNotFound(e) || isNamespaceTerminating(e)) return;
+      // A terminating namespace takes no new objects; one removed meanwhile is seen again.
+      if (isNotFound(e) || isNamespaceTerminating(e)) return;
+      // Made by someone else meanwhile (perhaps wrong): retried, and then checked and put right.
       throw e;
     }
   }

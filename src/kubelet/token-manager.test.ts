@@ -23,7 +23,12 @@ test('one TokenRequest bound to the pod, reused until 80% of its lifetime', asyn
   const { m, calls, advance } = setup();
   assert.equal(await m.token(pod, { path: 'token', expirationSeconds: 3600 }), 't1');
   assert.deepEqual(calls[0], { ns: 'ns', sa: 'robot', spec: { expirationSeconds: 3600, boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: 'web', uid: 'pod-1' } } });
-  advance(2879_000);
+  // The pod's syncs ask every few minutes.
+  for (let t = 300; t < 2880; t += 300) {
+    advance(300_000);
+    assert.equal(await m.token(pod, { path: 'token', expirationSeconds: 3600 }), 't1', `after ${t} s`);
+  }
+  advance(179_000);
   assert.equal(await m.token(pod, { path: 'token', expirationSeconds: 3600 }), 't1');
   advance(2_000);
   assert.equal(await m.token(pod, { path: 'token', expirationSeconds: 3600 }), 't2', 'renewed past 80%');
@@ -36,14 +41,30 @@ test('one TokenRequest bound to the pod, reused until 80% of its lifetime', asyn
 test('a failed renewal keeps the cached token while it is valid; long lifetimes renew daily', async () => {
   const { m, advance, fail } = setup();
   assert.equal(await m.token(pod, { path: 't', expirationSeconds: 1000 }), 't1');
-  advance(900_000);
-  fail(true);
+  advance(450_000);
   assert.equal(await m.token(pod, { path: 't', expirationSeconds: 1000 }), 't1');
+  advance(450_000);
+  fail(true);
+  assert.equal(await m.token(pod, { path: 't', expirationSeconds: 1000 }), 't1', 'renewal failed: the cached token, still valid');
   advance(200_000);
   await assert.rejects(m.token(pod, { path: 't', expirationSeconds: 1000 }), /apiserver down/);
   assert.equal(m.size, 0, 'expired tokens are forgotten');
   fail(false);
-  assert.equal(await m.token(pod, { path: 't', expirationSeconds: 7 * 86400 }), 't2');
-  advance(86400_000);
-  assert.equal(await m.token(pod, { path: 't', expirationSeconds: 7 * 86400 }), 't3', 'a day old');
+  const week = { path: 't', expirationSeconds: 7 * 86400 };
+  assert.equal(await m.token(pod, week), 't2');
+  // Asked for every five minutes, as a running pod's syncs do: kept for a day, then renewed.
+  for (let t = 5; t < 24 * 60; t += 5) {
+    advance(300_000);
+    assert.equal(await m.token(pod, week), 't2', `after ${t} minutes`);
+  }
+  advance(300_000);
+  assert.equal(await m.token(pod, week), 't3', 'a day old');
+});
+
+test('a token nobody asks for is dropped (its pod is gone)', async () => {
+  const { m, advance } = setup();
+  await m.token(pod, { path: 't', expirationSeconds: 3600 });
+  advance(11 * 60_000);
+  await m.token({ ...pod, metadata: { ...pod.metadata, uid: 'pod-2' } }, { path: 't', expirationSeconds: 3600 });
+  assert.equal(m.size, 1);
 });

@@ -17,11 +17,14 @@ export interface IssuedToken {
 export type RequestToken = (namespace: string, serviceAccount: string, spec: Record<string, unknown>) => Promise<IssuedToken>;
 
 const MAX_AGE_MS = 24 * 3600_000;
+/** A token not asked for this long is dropped (pods resync every few seconds). */
+const UNUSED_MS = 10 * 60_000;
 
 interface Cached {
   token: string;
   issuedAt: number;
   expiresAt: number;
+  lastUsed: number;
 }
 
 export class TokenManager {
@@ -41,6 +44,7 @@ export class TokenManager {
     const key = JSON.stringify([ns, sa, pod.metadata?.uid ?? '', audience, seconds]);
     this.dropExpired();
     const have = this.cache.get(key);
+    if (have) have.lastUsed = this.now();
     if (have && !this.needsRenewal(have)) return have.token;
     try {
       const spec: Record<string, unknown> = {
@@ -51,7 +55,7 @@ export class TokenManager {
       const got = await this.request(ns, sa, spec);
       const expiresAt = Date.parse(got.expirationTimestamp);
       if (!got.token || Number.isNaN(expiresAt)) throw new Error('the TokenRequest answer has no token or expiry');
-      this.cache.set(key, { token: got.token, expiresAt, issuedAt: expiresAt - seconds * 1000 });
+      this.cache.set(key, { token: got.token, expiresAt, issuedAt: expiresAt - seconds * 1000, lastUsed: this.now() });
       return got.token;
     } catch (e) {
       if (have && have.expiresAt > this.now()) return have.token;
@@ -70,9 +74,12 @@ export class TokenManager {
     return now >= c.issuedAt + MAX_AGE_MS || now >= c.expiresAt - ttl * 0.2;
   }
 
-  /** Forgets expired tokens and those past the renewal age (a pod that is gone asks no more). */
+  /**
+   * Forgets expired tokens, and those nobody asked for in a while: the kubelet asks on every sync
+   * of a running pod, so an unused entry belongs to a pod that is gone.
+   */
   private dropExpired(): void {
     const now = this.now();
-    for (const [k, c] of this.cache) if (c.expiresAt <= now || now >= c.issuedAt + MAX_AGE_MS) this.cache.delete(k);
+    for (const [k, c] of this.cache) if (c.expiresAt <= now || now - c.lastUsed > UNUSED_MS) this.cache.delete(k);
   }
 }

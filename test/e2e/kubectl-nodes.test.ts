@@ -306,7 +306,26 @@ test('impersonation: --as, --as-group, --as-uid and a kubeconfig user with as fi
     ['get', 'namespaces', '--as', 'system:anonymous'],
     ['get', 'pods', '--as-group', 'devs'],
     ['auth', 'whoami', '--as-uid', '7'],
+    // ServiceAccounts are judged by RBAC: the default policy lets them discover and review only.
+    ['auth', 'can-i', 'list', 'pods', '--as', 'system:serviceaccount:default:default'],
+    ['auth', 'can-i', 'get', '/apis', '--as', 'system:serviceaccount:default:default'],
+    ['auth', 'can-i', '--list', '--as', 'system:serviceaccount:default:default'],
+    ['get', 'pods', '--as', 'system:serviceaccount:default:default'],
+    ['auth', 'can-i', 'list', 'pods', '--as', 'system:serviceaccount:default:default', '--as-group', 'system:masters'],
   ]);
+  const bind = await runAsync(false, ['create', 'rolebinding', 'sa-edit', '--clusterrole=edit', '--serviceaccount=default:default']);
+  assert.equal(bind.code, 0, bind.stderr);
+  try {
+    await sameAll([
+      ['auth', 'can-i', 'create', 'deployments.apps', '--as', 'system:serviceaccount:default:default'],
+      ['auth', 'can-i', 'create', 'pods/exec', '--as', 'system:serviceaccount:default:default'],
+      ['auth', 'can-i', 'create', 'roles', '--as', 'system:serviceaccount:default:default'],
+      ['auth', 'can-i', 'list', 'pods', '-n', 'kube-system', '--as', 'system:serviceaccount:default:default'],
+      ['auth', 'can-i', '--list', '--as', 'system:serviceaccount:default:default'],
+    ]);
+  } finally {
+    await runAsync(false, ['delete', 'rolebinding', 'sa-edit']);
+  }
   // The same from a kubeconfig user entry (as, as-groups, as-user-extra), the flags winning.
   const config = readFileSync(c.kubeconfig, 'utf8');
   const withAs = join(c.dir, 'kubeconfig-as.yaml');

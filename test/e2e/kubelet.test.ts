@@ -259,7 +259,7 @@ test('a projected ServiceAccount token: bound to its pod, accepted as the accoun
   const r = review(token);
   assert.equal(r.status.authenticated, true);
   assert.equal(r.status.user?.username, 'system:serviceaccount:default:robot');
-  assert.deepEqual(r.status.user?.groups, ['system:serviceaccounts', 'system:serviceaccounts:default']);
+  assert.deepEqual(r.status.user?.groups, ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated']);
   assert.deepEqual(r.status.user?.extra?.['authentication.kubernetes.io/pod-name'], ['tok']);
   assert.deepEqual(r.status.user?.extra?.['authentication.kubernetes.io/node-name'], [nodeName]);
   // The API itself takes the token (kubectl with no other credentials), not the one minted for vault.
@@ -282,7 +282,10 @@ test('in-cluster access: the ServiceAccount mount reaches the API through the ku
     "ns = open(d + 'namespace').read()",
     "url = 'https://%s:%s/api/v1/namespaces/%s/pods/%s' % (os.environ['KUBERNETES_SERVICE_HOST'], os.environ['KUBERNETES_SERVICE_PORT'], ns, os.environ['HOSTNAME'])",
     "req = urllib.request.Request(url, headers={'Authorization': 'Bearer ' + open(d + 'token').read()})",
-    "print(json.load(urllib.request.urlopen(req, context=ctx))['metadata']['name'])",
+    'try:',
+    "    print(json.load(urllib.request.urlopen(req, context=ctx))['metadata']['name'])",
+    'except urllib.error.HTTPError as e:',
+    "    print(e.code, json.load(e)['message'])",
   ].join('\n');
   ok(['create', '-f', '-'], pod('incluster', { containers: [{ name: 'py', image: 'xiaopeng163/docker-flask-demo:1.0', command: ['sleep', '3600'] }] }));
   await until('incluster Running', () => jsonpath('pod', 'incluster', '{.status.phase}') === 'Running');
@@ -293,7 +296,11 @@ test('in-cluster access: the ServiceAccount mount reaches the API through the ku
   assert.deepEqual(spec.spec.containers[0]?.volumeMounts, [{ name: vol.name, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true }]);
   assert.equal(ok(['exec', 'incluster', '--', 'cat', '/var/run/secrets/kubernetes.io/serviceaccount/namespace']), 'default');
   assert.equal(ok(['exec', 'incluster', '--', 'cat', '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt']), readFileSync(join(c.dir, 'pki', 'ca.crt'), 'utf8'));
-  assert.equal(ok(['exec', 'incluster', '--', 'python3', '-c', script]).trim(), 'incluster');
+  // The account may do nothing yet (RBAC), until a RoleBinding grants it the view role.
+  assert.equal(ok(['exec', 'incluster', '--', 'python3', '-c', script]).trim(), '403 pods "incluster" is forbidden: User "system:serviceaccount:default:default" cannot get resource "pods" in API group "" in the namespace "default"');
+  ok(['create', 'rolebinding', 'incluster-view', '--clusterrole=view', '--serviceaccount=default:default']);
+  await until('the binding takes effect', () => ok(['exec', 'incluster', '--', 'python3', '-c', script]).trim() === 'incluster');
+  ok(['delete', 'rolebinding', 'incluster-view']);
   // automountServiceAccountToken: false keeps the pod without one.
   ok(['create', '-f', '-'], pod('nomount', { automountServiceAccountToken: false, containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }] }));
   assert.doesNotMatch(ok(['get', 'pod', 'nomount', '-o', 'json']), /kube-api-access/);

@@ -41,7 +41,10 @@ export interface TokenGrant {
   namespace: string;
   serviceAccount: ObjectRef;
   audiences: string[];
+  /** The token's lifetime (its `exp`). */
   expirationSeconds: number;
+  /** When set, the `warnafter` claim: the lifetime the requester asked for, before an extension. */
+  warnAfterSeconds?: number;
   pod?: ObjectRef;
   secret?: ObjectRef;
   /** The node a bound pod runs on (uid may be unknown), or, with no pod, the Node the token is bound to. */
@@ -55,6 +58,7 @@ interface KubernetesClaim {
   pod?: ObjectRef;
   secret?: ObjectRef;
   node?: { name: string; uid?: string };
+  warnafter?: number;
 }
 
 interface Claims {
@@ -113,6 +117,7 @@ export class ServiceAccountTokens {
     if (g.node) k.node = g.node.uid ? { name: g.node.name, uid: g.node.uid } : { name: g.node.name };
     if (g.pod) k.pod = g.pod;
     else if (g.secret) k.secret = g.secret;
+    if (g.warnAfterSeconds !== undefined) k.warnafter = iat + g.warnAfterSeconds;
     // Go marshals a one-element audience as a plain string, and the claims in key order.
     const claims: Claims = {
       aud: g.audiences.length === 1 ? (g.audiences[0] ?? '') : g.audiences,

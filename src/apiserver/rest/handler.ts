@@ -26,7 +26,7 @@ import { scaleOf, setScale } from './scale.js';
 import { reviewResponse, type TokenReviewer } from './reviews.js';
 import { createTokenRequest } from './token-request.js';
 import type { ServiceAccountTokens } from '../auth/sa-tokens.js';
-import type { UserInfo } from '../auth.js';
+import type { Authorizer, UserInfo } from '../auth.js';
 import { createLogger, type Logger } from '../../util/log.js';
 import { isStreamingSubresource, NodeProxy } from './node-proxy.js';
 
@@ -44,6 +44,8 @@ export interface RestDeps {
   serviceAccountTokens?: ServiceAccountTokens;
   /** Authenticates a TokenReview's token for its audiences (empty: the API server's). */
   reviewToken?: TokenReviewer;
+  /** Judges access reviews (`kubectl auth can-i`); without it everyone but anonymous is allowed. */
+  authz?: Authorizer;
   /** Handlers of `external` resources, by API group (metrics.k8s.io). */
   external?: ReadonlyMap<string, ExternalApi>;
 }
@@ -119,7 +121,7 @@ export class RestHandler {
     }
     if (isVirtual(resource)) {
       const body = decodeObject(await readBody(req), req.headers['content-type']);
-      sendJson(res, 201, reviewResponse(resource, isObject(body) ? body : {}, user, this.deps.reviewToken));
+      sendJson(res, 201, reviewResponse(resource, isObject(body) ? body : {}, user, this.deps.reviewToken, this.deps.authz));
       return;
     }
     const rs = this.storeFor(resource);

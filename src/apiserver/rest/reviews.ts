@@ -1,10 +1,12 @@
 /**
  * Create-only "review" resources answered on the spot (nothing stored): self-subject access
  * reviews (`kubectl auth can-i`), self-subject reviews (`kubectl auth whoami`), token reviews.
- * Until RBAC lands every authenticated user may do everything, so access reviews say allowed.
+ * Access reviews ask the API server's authorizer (RBAC for ServiceAccounts, the pre-RBAC policy for
+ * the rest); rules reviews list RBAC's rules for ServiceAccounts and everything for the rest.
  */
-import { badRequest } from '../../api/errors.js';
-import type { UserInfo } from '../auth.js';
+import { badRequest, field, invalid } from '../../api/errors.js';
+import type { AuthorizationAttributes, Authorizer, UserInfo } from '../auth.js';
+import { ClusterAuthorizer, isServiceAccountUser } from '../auth/rbac.js';
 import { isObject, type KubeObject } from '../object.js';
 import type { Resource } from '../registry.js';
 import { groupVersion } from '../resources.js';
@@ -28,19 +30,53 @@ function tokenReviewStatus(body: KubeObject, review: TokenReviewer | undefined):
   return { authenticated: true, user: userInfo(r.user), ...(r.audiences?.length ? { audiences: r.audiences } : {}) };
 }
 
-export function reviewResponse(res: Resource, body: KubeObject, user: UserInfo, reviewToken?: TokenReviewer): KubeObject {
+/** The user a SubjectAccessReview asks about (spec.user, groups, uid, extra). */
+function subjectOf(spec: Record<string, unknown>): UserInfo {
+  const strings = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
+  const extra = isObject(spec['extra']) ? Object.fromEntries(Object.entries(spec['extra']).map(([k, v]) => [k, strings(v)])) : undefined;
+  return { name: typeof spec['user'] === 'string' ? spec['user'] : '', groups: strings(spec['groups']), ...(typeof spec['uid'] === 'string' ? { uid: spec['uid'] } : {}), ...(extra ? { extra } : {}) };
+}
+
+/** An access review's answer: the authorizer's verdict on the attributes in its spec. */
+function accessReviewStatus(kind: string, body: KubeObject, requester: UserInfo, authz: Authorizer | undefined): Record<string, unknown> {
+  const spec = isObject(body['spec']) ? body['spec'] : {};
+  const user = kind === 'SelfSubjectAccessReview' ? requester : subjectOf(spec);
+  const ra = isObject(spec['resourceAttributes']) ? spec['resourceAttributes'] : undefined;
+  const nra = isObject(spec['nonResourceAttributes']) ? spec['nonResourceAttributes'] : undefined;
+  const s = (o: Record<string, unknown> | undefined, k: string) => (o && typeof o[k] === 'string' ? o[k] : '');
+  if (!ra === !nra) throw invalid({ group: 'authorization.k8s.io', kind }, '', [field.invalid('spec.resourceAttributes', ra ? 'resourceAttributes' : 'null', 'exactly one of nonResourceAttributes or resourceAttributes must be specified')]);
+  const namespace = kind === 'LocalSubjectAccessReview' ? (body.metadata?.namespace ?? '') : s(ra, 'namespace');
+  const attrs: AuthorizationAttributes = ra
+    ? { user, verb: s(ra, 'verb'), group: s(ra, 'group'), resource: s(ra, 'resource'), subresource: s(ra, 'subresource') || undefined, namespace: namespace || undefined, name: s(ra, 'name') || undefined, resourceRequest: true }
+    : { user, verb: s(nra, 'verb'), group: '', resource: '', path: s(nra, 'path'), resourceRequest: false };
+  const d = authz ? authz.authorize(attrs) : { allowed: user.name !== 'system:anonymous' };
+  return { allowed: d.allowed, ...(d.reason ? { reason: d.reason } : {}) };
+}
+
+/** A SelfSubjectRulesReview's answer: RBAC's rules for ServiceAccounts, everything for the rest. */
+function rulesReviewStatus(body: KubeObject, user: UserInfo, authz: Authorizer | undefined): Record<string, unknown> {
+  const spec = isObject(body['spec']) ? body['spec'] : {};
+  const namespace = typeof spec['namespace'] === 'string' ? spec['namespace'] : '';
+  if (!(authz instanceof ClusterAuthorizer) || !isServiceAccountUser(user) || user.groups.includes('system:masters')) {
+    return { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }], incomplete: false };
+  }
+  const rules = authz.rbac.rulesFor(user, namespace || undefined);
+  const resourceRules = rules.filter((r) => !r.nonResourceURLs?.length).map((r) => ({ verbs: r.verbs ?? [], ...(r.apiGroups ? { apiGroups: r.apiGroups } : {}), ...(r.resources ? { resources: r.resources } : {}), ...(r.resourceNames?.length ? { resourceNames: r.resourceNames } : {}) }));
+  const nonResourceRules = rules.filter((r) => r.nonResourceURLs?.length).map((r) => ({ verbs: r.verbs ?? [], nonResourceURLs: r.nonResourceURLs ?? [] }));
+  return { resourceRules, nonResourceRules, incomplete: false };
+}
+
+export function reviewResponse(res: Resource, body: KubeObject, user: UserInfo, reviewToken?: TokenReviewer, authz?: Authorizer): KubeObject {
   const base = { ...body, apiVersion: groupVersion(res), kind: res.kind, metadata: { ...(body.metadata ?? {}), creationTimestamp: null } };
   switch (res.kind) {
     case 'SelfSubjectAccessReview':
     case 'SubjectAccessReview':
-    case 'LocalSubjectAccessReview': {
-      const anonymous = user.name === 'system:anonymous';
-      return { ...base, status: { allowed: !anonymous, ...(anonymous ? { reason: 'anonymous users may not act before RBAC is configured' } : {}) } };
-    }
+    case 'LocalSubjectAccessReview':
+      return { ...base, status: accessReviewStatus(res.kind, body, user, authz) };
     case 'SelfSubjectReview':
       return { ...base, status: { userInfo: userInfo(user) } };
     case 'SelfSubjectRulesReview':
-      return { ...base, status: { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }], incomplete: false } };
+      return { ...base, status: rulesReviewStatus(body, user, authz) };
     case 'TokenReview':
       return { ...base, status: tokenReviewStatus(body, reviewToken) };
     default:

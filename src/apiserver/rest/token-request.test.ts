@@ -62,6 +62,24 @@ test('errors are worded as kube-apiserver words them', () => {
   );
 });
 
+test("the kubelet's 3607 s pod tokens for the API are signed for a year with a warnafter claim", () => {
+  const claims = (out: Record<string, unknown>) => JSON.parse(Buffer.from(((out['status'] as { token: string }).token.split('.')[1] ?? ''), 'base64url').toString()) as { exp: number; iat: number; 'kubernetes.io': { warnafter?: number } };
+  const bound = { apiVersion: 'v1', kind: 'Pod', name: 'web' };
+  const out = request('robot', { expirationSeconds: 3607, boundObjectRef: bound });
+  const c = claims(out);
+  assert.equal(c.exp - c.iat, 365 * 24 * 3600);
+  assert.equal(c['kubernetes.io'].warnafter, c.iat + 3607);
+  assert.equal((out['status'] as { expirationTimestamp: string }).expirationTimestamp, '2026-11-23T11:00:07Z', 'the status keeps the lifetime asked for');
+  // Not for other audiences, other lifetimes, or tokens bound to no pod.
+  for (const spec of [{ expirationSeconds: 3607, boundObjectRef: bound, audiences: ['vault'] }, { expirationSeconds: 3600, boundObjectRef: bound }, { expirationSeconds: 3607 }]) {
+    const x = claims(request('robot', spec));
+    assert.equal(x.exp - x.iat, spec.expirationSeconds, JSON.stringify(spec));
+    assert.equal(x['kubernetes.io'].warnafter, undefined);
+  }
+  // A bound reference with no apiVersion is a core object too.
+  assert.ok(request('robot', { boundObjectRef: { kind: 'Secret', name: 's' } }));
+});
+
 test('bound objects: a pod (with its node), a secret, a node', () => {
   assert.deepEqual(kubeClaim(request('robot', { boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: 'web', uid: 'pod-1' } })), {
     namespace: 'ns',

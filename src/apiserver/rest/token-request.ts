@@ -15,6 +15,14 @@ const KIND = { group: 'authentication.k8s.io', kind: 'TokenRequest' };
 const MIN_SECONDS = 600;
 const MAX_SECONDS = 2 ** 32;
 const DEFAULT_SECONDS = 3600;
+/**
+ * The lifetime the kubelet asks for its kube-api-access tokens. As upstream's default
+ * `--service-account-extend-token-expiration`, such a pod-bound token for the API's own audiences
+ * is signed for a year with a `warnafter` claim, so clients that never re-read the file keep
+ * working while the kubelet still renews it hourly.
+ */
+const WARN_ONLY_SECONDS = 3607;
+const EXTENDED_SECONDS = 365 * 24 * 3600;
 
 export interface TokenRequestDeps {
   tokens: ServiceAccountTokens;
@@ -57,7 +65,8 @@ export function createTokenRequest(d: TokenRequestDeps, namespace: string, name:
     const apiVersion = str(ref['apiVersion']);
     const kind = str(ref['kind']);
     const refName = str(ref['name']);
-    const core = apiVersion === 'v1';
+    // Only the group counts, as upstream's schema.FromAPIVersionAndKind: `v1` or nothing.
+    const core = apiVersion === 'v1' || apiVersion === '';
     let uid: string;
     if (core && kind === 'Pod') {
       const pod = d.get('pods', namespace, refName);
@@ -91,6 +100,10 @@ export function createTokenRequest(d: TokenRequestDeps, namespace: string, name:
     }
   }
 
+  if (grant.pod && expirationSeconds === WARN_ONLY_SECONDS && audiences.every((a) => d.tokens.audiences.includes(a))) {
+    grant.warnAfterSeconds = expirationSeconds;
+    grant.expirationSeconds = EXTENDED_SECONDS;
+  }
   const { token } = d.tokens.issue(grant);
   return {
     apiVersion: 'authentication.k8s.io/v1',

@@ -1,0 +1,158 @@
+/**
+ * Role-based access control as kube-apiserver's RBAC authorizer evaluates it: a request is allowed
+ * when a ClusterRoleBinding, or a RoleBinding in the request's namespace, names the user (User,
+ * Group or ServiceAccount subject) and its role has a rule matching the verb, API group, resource
+ * (`resource/subresource`, `*`, `*\/sub`, `resource/*`), resource name and, for non-resource
+ * requests (ClusterRoleBindings only), the path. Aggregated ClusterRoles take the rules of the
+ * ClusterRoles their selectors match. Nothing is ever denied explicitly: no match, no access.
+ *
+ * Here RBAC judges ServiceAccounts (the credentials pods carry) and members of no trusted group;
+ * `ClusterAuthorizer` keeps the pre-RBAC policy for the cluster's own identities and its users.
+ */
+import type { AuthorizationAttributes, Authorizer, Decision } from './authorize.js';
+import { nonResourceUrlMatches } from './authorize.js';
+import type { UserInfo } from './user.js';
+
+export interface PolicyRule {
+  verbs?: string[];
+  apiGroups?: string[];
+  resources?: string[];
+  resourceNames?: string[];
+  nonResourceURLs?: string[];
+}
+interface Subject {
+  kind?: string;
+  name?: string;
+  namespace?: string;
+}
+interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+}
+export interface RoleLike {
+  metadata: { name?: string; namespace?: string; labels?: Record<string, string> };
+  rules?: PolicyRule[];
+  aggregationRule?: { clusterRoleSelectors?: LabelSelector[] };
+}
+export interface BindingLike {
+  metadata: { name?: string; namespace?: string };
+  subjects?: Subject[];
+  roleRef?: { kind?: string; name?: string };
+}
+
+/** Where the authorizer reads the RBAC objects (the watch caches, in the API server). */
+export interface RbacSource {
+  clusterRoles(): Iterable<RoleLike>;
+  clusterRole(name: string): RoleLike | undefined;
+  role(namespace: string, name: string): RoleLike | undefined;
+  clusterRoleBindings(): Iterable<BindingLike>;
+  roleBindings(namespace: string): Iterable<BindingLike>;
+}
+
+const has = (list: string[] | undefined, v: string) => (list ?? []).some((x) => x === '*' || x === v);
+
+function selectorMatches(sel: LabelSelector, labels: Record<string, string>): boolean {
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
+  for (const e of sel.matchExpressions ?? []) {
+    const present = Object.hasOwn(labels, e.key);
+    const value = labels[e.key] ?? '';
+    const ok =
+      e.operator === 'In' ? present && (e.values ?? []).includes(value)
+      : e.operator === 'NotIn' ? !present || !(e.values ?? []).includes(value)
+      : e.operator === 'Exists' ? present
+      : e.operator === 'DoesNotExist' ? !present
+      : false;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/** Whether `rule` allows the request described by `a`. */
+export function ruleAllows(rule: PolicyRule, a: AuthorizationAttributes): boolean {
+  if (!has(rule.verbs, a.verb)) return false;
+  if (!a.resourceRequest) return (rule.nonResourceURLs ?? []).some((u) => nonResourceUrlMatches(u, a.path ?? ''));
+  if (!has(rule.apiGroups, a.group)) return false;
+  const combined = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
+  const resourceOk = (rule.resources ?? []).some((r) => r === '*' || r === combined || (a.subresource ? r === `*/${a.subresource}` || r === `${a.resource}/*` : false));
+  if (!resourceOk) return false;
+  return !rule.resourceNames?.length || (a.name !== undefined && rule.resourceNames.includes(a.name));
+}
+
+/** Whether `s` names `user` (a ServiceAccount subject in a RoleBinding defaults to its namespace). */
+function subjectMatches(s: Subject, user: UserInfo, bindingNamespace: string): boolean {
+  switch (s.kind) {
+    case 'User':
+      return s.name === user.name;
+    case 'Group':
+      return s.name !== undefined && user.groups.includes(s.name);
+    case 'ServiceAccount':
+      return user.name === `system:serviceaccount:${s.namespace || bindingNamespace}:${s.name ?? ''}`;
+    default:
+      return false;
+  }
+}
+
+export class RbacAuthorizer implements Authorizer {
+  constructor(private readonly source: RbacSource) {}
+
+  /**
+   * The rules of a ClusterRole, with those of the roles it aggregates, themselves aggregated (admin
+   * takes edit, which takes view), as the aggregation controller would have written them.
+   */
+  private clusterRoleRules(role: RoleLike | undefined, seen = new Set<string>()): PolicyRule[] {
+    if (!role || seen.has(role.metadata.name ?? '')) return [];
+    seen.add(role.metadata.name ?? '');
+    const selectors = role.aggregationRule?.clusterRoleSelectors;
+    if (!selectors?.length) return role.rules ?? [];
+    const rules = [...(role.rules ?? [])];
+    for (const other of this.source.clusterRoles()) {
+      if (selectors.some((sel) => selectorMatches(sel, other.metadata.labels ?? {}))) rules.push(...this.clusterRoleRules(other, seen));
+    }
+    return rules;
+  }
+
+  /** Every rule that applies to `user` in `namespace` (cluster-wide ones when it is empty). */
+  rulesFor(user: UserInfo, namespace?: string): PolicyRule[] {
+    const rules: PolicyRule[] = [];
+    for (const b of this.source.clusterRoleBindings()) {
+      if (b.roleRef?.kind !== 'ClusterRole' || !(b.subjects ?? []).some((s) => subjectMatches(s, user, ''))) continue;
+      rules.push(...this.clusterRoleRules(this.source.clusterRole(b.roleRef.name ?? '')));
+    }
+    if (namespace) {
+      for (const b of this.source.roleBindings(namespace)) {
+        if (!(b.subjects ?? []).some((s) => subjectMatches(s, user, namespace))) continue;
+        const name = b.roleRef?.name ?? '';
+        const found = b.roleRef?.kind === 'Role' ? this.source.role(namespace, name)?.rules ?? [] : b.roleRef?.kind === 'ClusterRole' ? this.clusterRoleRules(this.source.clusterRole(name)) : [];
+        // Non-resource rules count only through ClusterRoleBindings.
+        rules.push(...found.filter((r) => !r.nonResourceURLs?.length));
+      }
+    }
+    return rules;
+  }
+
+  authorize(a: AuthorizationAttributes): Decision {
+    return { allowed: this.rulesFor(a.user, a.resourceRequest ? a.namespace : undefined).some((r) => ruleAllows(r, a)) };
+  }
+}
+
+/** ServiceAccount users: the credentials pods carry, judged by RBAC. */
+export const isServiceAccountUser = (u: UserInfo) => u.name.startsWith('system:serviceaccount:');
+
+/**
+ * The API server's policy: system:masters may do anything; ServiceAccounts get what RBAC grants
+ * them (as on any Kubernetes cluster, a pod's account starts with discovery and self-reviews only);
+ * every other identity keeps the pre-RBAC `fallback` (the cluster's own components and its users
+ * are trusted; anonymous users see version and health).
+ */
+export class ClusterAuthorizer implements Authorizer {
+  constructor(
+    readonly rbac: RbacAuthorizer,
+    private readonly fallback: Authorizer,
+  ) {}
+
+  authorize(a: AuthorizationAttributes): Decision {
+    if (a.user.groups.includes('system:masters')) return { allowed: true };
+    if (isServiceAccountUser(a.user)) return this.rbac.authorize(a);
+    return this.fallback.authorize(a);
+  }
+}
