@@ -47,6 +47,7 @@ export const verbs: Record<string, VerbEntry> = {
   attach: { group: debug, load: async () => (await import('./commands/attach.js')).command },
   exec: { group: debug, load: async () => (await import('./commands/exec.js')).command },
   'port-forward': { group: debug, load: async () => (await import('./commands/port-forward.js')).command },
+  proxy: { group: debug, load: async () => (await import('./commands/proxy.js')).command },
   cp: { group: debug, load: async () => (await import('./commands/cp.js')).command },
   auth: { group: debug, load: async () => (await import('./commands/auth.js')).command },
   events: { group: debug, load: async () => (await import('./commands/events.js')).command },
