@@ -1,7 +1,8 @@
 // Generates spec/generated/proto-go-facts.json: what the Go API types say about each protobuf
 // field that the .proto files cannot: its JSON name, whether it is inlined into the parent's JSON
 // (`json:",inline"`), whether Go drops its zero value from JSON (a non-pointer `omitempty` scalar),
-// whether a message is a Go slice type (Verbs, ExtraValue), and each API group's name (doc.go
+// whether a message is a Go slice type (Verbs, ExtraValue), which fields are Go pointers and which
+// have no omitempty (for encoding a typed object as Go does), and each API group's name (doc.go
 // `+groupName`). The protobuf codec needs these to turn a Go-encoded body into the JSON that
 // kube-apiserver would see (see src/api/proto/facts.ts).
 //
@@ -45,6 +46,8 @@ interface MessageFacts {
   json?: Record<string, string>;
   inline?: string[];
   omitZero?: string[];
+  pointer?: string[];
+  always?: string[];
   slice?: true;
 }
 
@@ -187,6 +190,10 @@ function messageFacts(type: protobuf.Type, goFields: GoField[], unmatched: strin
     if (isScalar(field) && go.omitempty && (!go.type.startsWith('*') || field.type === 'bytes')) {
       (facts.omitZero ??= []).push(field.name);
     }
+    // What a Go struct's own JSON shows (kubectl prints typed objects): an unset pointer is left
+    // out or null, a field without omitempty is written even when empty.
+    if (go.type.startsWith('*')) (facts.pointer ??= []).push(field.name);
+    if (!go.omitempty && !go.inline) (facts.always ??= []).push(field.name);
   }
   return facts;
 }

@@ -20,6 +20,8 @@ export interface ClientConfig {
   token?: string;
   /** A file holding the bearer token, re-read periodically (rotated service-account tokens). */
   tokenFile?: string;
+  /** HTTP basic authentication (kubeconfig `username`/`password`); never together with a token. */
+  basicAuth?: { username: string; password: string };
   /** Skip server certificate verification (kubeconfig `insecure-skip-tls-verify`). */
   insecureSkipTLSVerify?: boolean;
   /** Name to verify the server certificate against, when it differs from the URL host. */
@@ -48,6 +50,11 @@ export function impersonationHeaders(imp: Impersonation | undefined): Record<str
   // Extra keys travel in header names: percent-encode what a header name cannot hold.
   for (const [k, v] of Object.entries(imp.extra ?? {})) if (v.length) h[`Impersonate-Extra-${encodeURIComponent(k)}`] = v;
   return h;
+}
+
+/** The `Authorization` value for basic authentication. */
+export function basicAuthorization(basic: { username: string; password: string }): string {
+  return `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString('base64')}`;
 }
 
 type Named = Record<string, unknown> & { name?: string };

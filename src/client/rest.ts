@@ -1,5 +1,5 @@
 /**
- * The REST client: one keep-alive connection pool to one API server, bearer/client-cert auth,
+ * The REST client: one keep-alive connection pool to one API server, bearer/basic/client-cert auth,
  * JSON bodies, client-side QPS/burst limiting, timeouts, and Status bodies turned into ApiError.
  * Typed per-resource calls live in resource.ts; this is the transport they share.
  */
@@ -8,7 +8,7 @@ import * as https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { fromStatus, statusError, type StatusReason } from '../api/errors.js';
 import { realClock, sleep, type Clock } from './clock.js';
-import { impersonationHeaders, type ClientConfig } from './config.js';
+import { basicAuthorization, impersonationHeaders, type ClientConfig } from './config.js';
 import { encodeQuery, type ResourceDescriptor } from './paths.js';
 import { TokenBucket } from './rate-limiter.js';
 import { ResourceClient } from './resource.js';
@@ -172,6 +172,7 @@ export class RestClient implements Transport {
     // Like client-go, credentials go only over TLS: a bearer token in clear text is a leaked token.
     const token = tls ? this.#token() : undefined;
     if (token) headers['Authorization'] = `Bearer ${token}`;
+    else if (tls && this.config.basicAuth) headers['Authorization'] = basicAuthorization(this.config.basicAuth);
     let payload: Buffer | undefined;
     if (req.body !== undefined) {
       payload = Buffer.from(typeof req.body === 'string' ? req.body : JSON.stringify(req.body));

@@ -3,12 +3,11 @@
  * the namespace, and discovery. Everything is made on first use, so `kubectl version --client`
  * or `kubectl config view` never touch the network.
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { ClientConfig } from '../client/config.js';
 import { RestClient } from '../client/rest.js';
 import { DiscoveryMapper, discoveryCachePath } from './discovery.js';
-import { isGlobalFlag, parseDuration } from './flags.js';
+import { defaultCacheDir, isGlobalFlag, parseDuration } from './flags.js';
+import { VersionCheckingClient } from './match-version.js';
 import { resolveClientConfig } from './kubeconfig.js';
 import type { Factory, Flags, RestMapper, Streams } from './types.js';
 
@@ -26,6 +25,7 @@ class CliFactory implements Factory {
   #config?: { config: ClientConfig; namespace?: string };
   #client?: RestClient;
   #mapper?: Promise<RestMapper>;
+  readonly #warnings = new Set<string>();
 
   constructor(
     private readonly flags: Flags,
@@ -51,6 +51,8 @@ class CliFactory implements Factory {
         clientKey: opt('client-key'),
         tlsServerName: opt('tls-server-name'),
         namespace: opt('namespace'),
+        username: opt('username'),
+        password: opt('password'),
         as: opt('as'),
         asUid: opt('as-uid'),
         asGroups: isGlobalFlag(f, 'as-group') && f.has('as-group') ? f.strings('as-group') : undefined,
@@ -69,19 +71,29 @@ class CliFactory implements Factory {
     if (this.#client) return this.#client;
     const timeout = this.flags.string('request-timeout');
     const timeoutMs = timeout === '' || timeout === '0' ? 0 : /^\d+$/.test(timeout) ? Number(timeout) * 1000 : parseDuration(timeout);
-    this.#client = new RestClient(this.clientConfig(), {
+    const options = {
       qps: QPS,
       burst: BURST,
       timeoutMs,
       // Managers without a field manager are named after the agent's first word, `kubectl`, as upstream's.
       userAgent: `kubectl/v1.32.0-k8ts (${process.platform}/${process.arch}) k8ts`,
-      onWarning: (w) => {
-        // Like kubectl: print 299 warnings once each, ignore other codes.
+      onWarning: (w: string) => {
+        // Like kubectl's warning writer: 299 warnings only, each text once, counted for --warnings-as-errors.
         if (!w.startsWith('299')) return;
-        this.streams.stderr.write(`Warning: ${warningText(w)}\n`);
+        const text = warningText(w);
+        if (this.#warnings.has(text)) return;
+        this.#warnings.add(text);
+        this.streams.stderr.write(`Warning: ${text}\n`);
       },
-    });
+    };
+    const config = this.clientConfig();
+    this.#client = this.flags.bool('match-server-version') ? new VersionCheckingClient(config, options) : new RestClient(config, options);
     return this.#client;
+  }
+
+  /** How many distinct warnings the server sent (and were printed). */
+  warningCount(): number {
+    return this.#warnings.size;
   }
 
   namespace(): { namespace: string; explicit: boolean } {
@@ -90,10 +102,9 @@ class CliFactory implements Factory {
     return { namespace: this.#resolved().namespace ?? 'default', explicit: false };
   }
 
-  /** `--cache-dir`, else `$KUBECACHEDIR`, else `~/.kube/cache`. */
+  /** `--cache-dir`, else `$KUBECACHEDIR`, else `$HOME/.kube/cache`. */
   cacheDir(): string {
-    const flag = this.flags.string('cache-dir');
-    return flag || this.env['KUBECACHEDIR'] || join(this.env['HOME'] ?? homedir(), '.kube', 'cache');
+    return this.flags.string('cache-dir') || defaultCacheDir(this.env);
   }
 
   mapper(): Promise<RestMapper> {
@@ -107,6 +118,6 @@ class CliFactory implements Factory {
 }
 
 /** Builds the Factory for one invocation. */
-export function createFactory(flags: Flags, streams: Streams, env: NodeJS.ProcessEnv = process.env): Factory & { cacheDir(): string } {
+export function createFactory(flags: Flags, streams: Streams, env: NodeJS.ProcessEnv = process.env): Factory & { cacheDir(): string; warningCount(): number } {
   return new CliFactory(flags, streams, env);
 }

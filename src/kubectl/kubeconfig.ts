@@ -23,6 +23,9 @@ export interface ConfigOverrides {
   user?: string;
   server?: string;
   token?: string;
+  /** `--username`, `--password`: basic authentication, replacing the user entry's. */
+  username?: string;
+  password?: string;
   insecureSkipTlsVerify?: boolean;
   certificateAuthority?: string;
   clientCertificate?: string;
@@ -144,10 +147,15 @@ export function resolveClientConfig(o: ConfigOverrides, env: NodeJS.ProcessEnv):
   if (contextNamespace) config.namespace = contextNamespace;
   const user: Obj = { ...(raw.users.get(userName)?.fields ?? {}) };
   if (o.token) user['token'] = o.token;
+  if (o.username) user['username'] = o.username;
+  if (o.password) user['password'] = o.password;
   if (o.clientCertificate) user['client-certificate'] = o.clientCertificate;
   if (o.clientKey) user['client-key'] = o.clientKey;
   const impersonate = impersonation(user, o);
   if (impersonate && !impersonate.user) throw new CliError(`requesting uid, groups or user-extra for ${userName} without impersonating a user`);
+  // clientcmd's validation (on every transport): a bearer token and basic auth exclude each other.
+  const basic = str(user['username']) || str(user['password']) ? { username: str(user['username']), password: str(user['password']) } : undefined;
+  if (basic && str(user['token'])) throw new CliError(`more than one authentication method found for ${userName}; found [token basicAuth], only one is allowed`);
   if (impersonate) config.impersonate = impersonate;
   if (!server.toLowerCase().startsWith('https://')) return { config, namespace, contextNamespace };
 
@@ -177,6 +185,7 @@ export function resolveClientConfig(o: ConfigOverrides, env: NodeJS.ProcessEnv):
     if (cert) config.certPem = cert;
     config.keyPem = key;
   }
+  if (basic) config.basicAuth = basic;
   const exec = user['exec'] as Obj | undefined;
   if (exec && !config.token && !config.certPem) {
     const cred = execCredential(exec, server, env);

@@ -6,10 +6,10 @@
 import { ApiError } from '../api/errors.js';
 import { AggregateCliError, CliError, errorMessage, exitCodeOf, UsageError } from './errors.js';
 import { createFactory } from './factory.js';
-import { globalFlags, parseFlags } from './flags.js';
+import { defaultCacheDir, FlagError, globalFlags, optionFlags, parseFlags } from './flags.js';
 import { PrintError } from './printers/output.js';
 import { groups, verbs } from './registry.js';
-import type { Command, FlagSpec, Streams } from './types.js';
+import type { Command, FlagSpec, Flags, Streams } from './types.js';
 
 const NAME = 'kubectl';
 
@@ -71,22 +71,68 @@ async function rootHelp(): Promise<string> {
   return out;
 }
 
-function optionsHelp(): string {
-  return `The following options can be passed to any command:\n\n${globalFlags.filter((f) => !f.hidden).map(flagLine).join('\n')}`;
+/** `kubectl options`: every global flag, by name, `--cache-dir` with the default this environment gives it. */
+export function optionsHelp(env: NodeJS.ProcessEnv): string {
+  const flags = optionFlags()
+    .map((f) => (f.name === 'cache-dir' ? { ...f, default: defaultCacheDir(env) } : f))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return `The following options can be passed to any command:\n\n${flags.map(flagLine).join('\n')}\n`;
 }
 
-function printError(streams: Streams, e: unknown, path: string): void {
+/**
+ * `kubectl options [anything]`: global flags only (a bad one is refused with the command's own
+ * hint), `-h` prints nothing at all, as kubectl's help function for it does.
+ */
+function runOptions(argv: string[], streams: Streams, env: NodeJS.ProcessEnv): number {
+  try {
+    const { flags } = parseFlags(argv, []);
+    if (flags.bool('help')) return 0;
+    checkProfile(flags);
+  } catch (e) {
+    streams.stderr.write(`${errorMessage(e)}\n`);
+    if (e instanceof FlagError) streams.stderr.write(`Run '${NAME} options' without flags.\n`);
+    return exitCodeOf(e);
+  }
+  streams.stdout.write(optionsHelp(env));
+  return 0;
+}
+
+const GO_PROFILES = new Set(['cpu', 'heap', 'goroutine', 'threadcreate', 'block', 'mutex']);
+
+/**
+ * kubectl starts `--profile` before running any command. Its Go runtime profiles do not exist
+ * here: only `none` is accepted; the others are refused rather than silently writing nothing.
+ */
+function checkProfile(flags: Flags): void {
+  const profile = flags.string('profile');
+  if (profile === 'none') return;
+  if (!GO_PROFILES.has(profile)) throw new CliError(`unknown profile '${profile}'`);
+  throw new CliError(`--profile=${profile} is not supported: k8ts kubectl has no Go runtime to profile (only --profile=none)`);
+}
+
+/** After a command succeeded: `--warnings-as-errors` turns the server's warnings into a failure. */
+function warningsAsErrors(flags: Flags, factory: { warningCount(): number }, streams: Streams): number {
+  if (!flags.bool('warnings-as-errors')) return 0;
+  const n = factory.warningCount();
+  if (n === 0) return 0;
+  streams.stderr.write(`error: ${n} warning${n === 1 ? '' : 's'} received\n`);
+  return 1;
+}
+
+function printError(streams: Streams, e: unknown, path: string, flagErrorsAsUsage = false): void {
   // A go-template that failed half way: kubectl has already printed what it produced, and a dump.
   if (e instanceof PrintError) streams.stdout.write(e.output);
   if (e instanceof AggregateCliError) {
     // kubectl's MultipleErrors: one error prints as usual; several print one per line, API errors
     // in their "Error from server" form and anything else as its bare message.
-    if (e.errors.length === 1) return printError(streams, e.errors[0], path);
+    if (e.errors.length === 1) return printError(streams, e.errors[0], path, flagErrorsAsUsage);
     for (const err of e.errors) streams.stderr.write(`${err instanceof ApiError ? errorMessage(err) : err instanceof Error ? err.message : String(err)}\n`);
     return;
   }
   streams.stderr.write(`${errorMessage(e)}\n`);
-  if (e instanceof UsageError) streams.stderr.write(`See '${path} -h' for help and examples\n`);
+  // kubectl points flag errors at --help, usage errors (and diff's flag errors) at -h.
+  if (e instanceof FlagError && !flagErrorsAsUsage) streams.stderr.write(`See '${path} --help' for usage.\n`);
+  else if (e instanceof UsageError) streams.stderr.write(`See '${path} -h' for help and examples\n`);
   if (!(e instanceof CliError) && !(e instanceof ApiError) && process.env['K8TS_DEBUG'] && e instanceof Error) streams.stderr.write(`${e.stack ?? ''}\n`);
 }
 
@@ -98,10 +144,9 @@ export async function runKubectl(argv: string[], streams: Streams, env: NodeJS.P
     streams.stdout.write(await rootHelp());
     return 0;
   }
-  if (verb === 'options') {
-    streams.stdout.write(optionsHelp());
-    return 0;
-  }
+  if (verb === 'options') return runOptions([...argv.slice(0, at), ...argv.slice(at + 1)], streams, env);
+  // kubectl's help for `options` prints nothing.
+  if (verb === 'help' && argv[at + 1] === 'options') return 0;
   let rest = [...argv.slice(0, at), ...argv.slice(at + 1)];
   let asHelp = false;
   let name = verb;
@@ -135,14 +180,17 @@ export async function runKubectl(argv: string[], streams: Streams, env: NodeJS.P
       streams.stdout.write(helpText(cmd, path));
       return 0;
     }
+    checkProfile(flags);
     const factory = createFactory(flags, factoryStreams, env);
     try {
-      return (await cmd.run({ args, dashArgs, flags, factory, streams, path })) ?? 0;
+      const code = (await cmd.run({ args, dashArgs, flags, factory, streams, path })) ?? 0;
+      // A command that failed has already exited in kubectl: only success is checked for warnings.
+      return code === 0 ? warningsAsErrors(flags, factory, streams) : code;
     } finally {
       factory.close();
     }
   } catch (e) {
-    printError(streams, e, path);
+    printError(streams, e, path, cmd.flagErrorsAsUsage);
     return cmd.failureExitCode ?? exitCodeOf(e);
   }
 }

@@ -135,6 +135,8 @@ export interface Command {
   hidden?: boolean;
   /** The exit code of every failure, flag errors included (`diff` exits 2: its errors go through CheckDiffErr). */
   failureExitCode?: number;
+  /** Flag errors print as usage errors (`error: …` and `See '… -h' for help and examples`), as kubectl diff's do. */
+  flagErrorsAsUsage?: boolean;
   /** Returns the exit code (default 0). Throw CliError (or an ApiError) for failures. */
   run?(ctx: CommandContext): Promise<number | void>;
 }

@@ -117,6 +117,41 @@ test('version -o json has kubectl structure and the server part verbatim', () =>
   assert.equal(text.stderr, '');
 });
 
+test('options and the global flags: the list, flag errors, --match-server-version, --warnings-as-errors', async () => {
+  // Both with the same environment: `--cache-dir` shows $KUBECACHEDIR, else $HOME/.kube/cache.
+  const env = (cacheDir?: string) => {
+    const e: NodeJS.ProcessEnv = { ...process.env, KUBECONFIG: c.kubeconfig, HOME: c.dir };
+    delete e['KUBECACHEDIR'];
+    if (cacheDir !== undefined) e['KUBECACHEDIR'] = cacheDir;
+    return e;
+  };
+  const both = (args: string[], e: NodeJS.ProcessEnv) =>
+    [spawnSync(kubectlPath(), args, { env: e, encoding: 'utf8' }), spawnSync(process.execPath, [KUBECTL_LAUNCH, ...args], { env: e, encoding: 'utf8' })].map((r) => ({ code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }));
+  for (const [args, e] of [[['options'], env()], [['options'], env('/some/cache')], [['options', '-h'], env()], [['options', '--bogus'], env()]] as const) {
+    const [real, ours] = both([...args], e);
+    assert.deepEqual(ours, real, `kubectl ${args.join(' ')}`);
+  }
+  await same([
+    ['get', 'ns', 'default', '--v=abc'],
+    ['get', 'ns', 'default', '--vmodule=a=-1'],
+    ['get', 'ns', 'default', '--log-flush-frequency=3'],
+    ['get', 'ns', 'default', '--profile=bogus'],
+    ['get', 'ns', 'default', '-o', 'name', '--disable-compression', '--log-flush-frequency=1s', '--vmodule=x=1', '--profile=none', '--profile-output=p', '-v', '0'],
+    ['get', 'ns', 'default', '--token=t', '--username=u'],
+    ['get', 'ns', 'default', '--bogus'],
+  ]);
+  // Our client is not kubectl v1.32.5: only the client's own version.Info may differ.
+  const clientPart = (r: Run) => ({ ...r, stderr: r.stderr.replace(/differs from client version \(version\.Info\{.*\}\)/, 'differs from client version (…)') });
+  assert.deepEqual(clientPart(ourKubectl(c, ['get', 'ns', '--match-server-version'])), clientPart(kubectl(c, ['get', 'ns', '--match-server-version'])));
+  // A server warning (an unknown field, --validate=warn) fails the command that otherwise worked.
+  const cm = (name: string) => `{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "${name}"}, "foo": "bar"}`;
+  const create = ['create', '--validate=warn', '--warnings-as-errors', '-f', '-'];
+  const real = kubectl(c, create, { input: cm('warn-real') });
+  const ours = ourKubectl(c, create, { input: cm('warn-ours') });
+  assert.deepEqual({ ...ours, stdout: ours.stdout.replace('warn-ours', 'warn-real') }, real);
+  assert.deepEqual(real, { code: 1, stdout: 'configmap/warn-real created\n', stderr: 'Warning: unknown field "foo"\nerror: 1 warning received\n' });
+});
+
 // ---- config verbs on temporary files ----
 
 const FILE_A = `apiVersion: v1

@@ -10,6 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { kubectl, kubectlPath, ourKubectl, raw, KUBECTL_LAUNCH, REPO, startServer, until, type Cluster, type Run } from './harness.js';
@@ -147,8 +148,32 @@ after(async () => {
   await c?.stop();
 });
 
+/** For `set --local`: two Deployments and two kinds without a pod template (each an error). */
+const LOCAL = `${deployment('l1')}
+---
+${deployment('l2')}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: s1}
+spec: {ports: [{port: 80}]}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: h1}
+spec: {maxReplicas: 3, scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: l1}}
+`;
+
 test('generated objects (run, expose, autoscale with --dry-run=client) are byte for byte kubectl\'s', async () => {
+  const local = join(c.dir, 'local.yaml');
+  writeFileSync(local, LOCAL);
   await sameAll([
+    // set prints the Go struct it decoded: field order, `resources: {}`, `status: {}`, `---` between YAML documents.
+    ['set', 'image', '--local', '-f', local, 'nginx=nginx:1.26', '-o', 'yaml'],
+    ['set', 'resources', '--local', '-f', local, '--limits=cpu=1000m', '-o', 'json'],
+    ['set', 'serviceaccount', '--local', '-f', local, 'sa1'],
+    ['set', 'image', 'deploy/w1', 'nginx=nginx:1.27', '--dry-run=server', '-o', 'json'],
+    ['set', 'env', 'deploy/w1', 'svc/kubernetes', 'X=1', '--dry-run=client', '-o', 'yaml'],
     ['run', 'r1', '--image=nginx', '--dry-run=client', '-o', 'yaml'],
     ['run', 'r1', '--image=nginx', '--dry-run=client', '-o', 'json'],
     ['run', 'r1', '--image=nginx', '--port=80', '--env=A=1', '--env=B=2', '--labels=a=b,c=d', '--restart=Never', '--image-pull-policy=IfNotPresent', '--command', '--dry-run=client', '-o', 'json', '--', 'sh', '-c', 'echo hi'],
@@ -271,7 +296,8 @@ test('scale, set, rollout, expose, autoscale and run change twin objects the sam
   twin((n) => ['rollout', 'status', `deploy/${n}`]);
   twin((n) => ['set', 'env', `deploy/${n}`, 'FOO=bar', 'BAZ=1']);
   settle();
-  twin((n) => ['set', 'env', `deploy/${n}`, 'FOO-', '--from=configmap/cm1', '--prefix=P_']);
+  // One key: kubectl walks --from's keys in Go's random map order (warnings and env order vary).
+  twin((n) => ['set', 'env', `deploy/${n}`, 'FOO-', '--from=configmap/cm1', '--keys=a.b', '--prefix=P_']);
   settle();
   twin((n) => ['set', 'env', `deploy/${n}`, '--from=secret/s1', '--keys=pw']);
   settle();

@@ -15,6 +15,10 @@ export interface MessageFacts {
   inline?: string[];
   /** Scalar fields Go drops from JSON when zero (non-pointer `omitempty`). */
   omitZero?: string[];
+  /** Fields of a Go pointer type (`*int32`, `*PodSecurityContext`): absent means nil. */
+  pointer?: string[];
+  /** Fields without `omitempty`: Go's JSON writes them even when empty (`null`, `""`, `0`). */
+  always?: string[];
   /** The message stands for a Go slice type (`type Verbs []string`): its JSON is the `items` array. */
   slice?: true;
 }

@@ -90,6 +90,7 @@ async function runDiff(ctx: CommandContext): Promise<number> {
 export const command: Command = {
   name: 'diff',
   failureExitCode: FAILED,
+  flagErrorsAsUsage: true,
   short: 'Diff the live version against a would-be applied version',
   long: `Diff configurations specified by file name or stdin between the current online configuration, and the configuration as it would be if applied.
 

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Duplex } from 'node:stream';
-import { impersonationHeaders, type ClientConfig } from '../../client/config.js';
+import { basicAuthorization, impersonationHeaders, type ClientConfig } from '../../client/config.js';
 import { klogLine, type Logger } from './klog.js';
 import { joinSlash } from './paths.js';
 import { canonicalKey, goError, sendReply, sortHeaders, statusText, writeRawReply, type HeaderList } from './reply.js';
@@ -145,7 +145,11 @@ export class Backend {
       out.push(['User-Agent', this.#o.userAgent]);
     }
     const token = this.#token();
-    if (token && get(out, 'authorization').length === 0) out.push(['Authorization', `Bearer ${token}`]);
+    const basic = this.#o.config.basicAuth;
+    if (get(out, 'authorization').length === 0) {
+      if (token) out.push(['Authorization', `Bearer ${token}`]);
+      else if (basic && this.#tls) out.push(['Authorization', basicAuthorization(basic)]);
+    }
     for (const [k, v] of Object.entries(impersonationHeaders(this.#o.config.impersonate))) {
       out = out.filter(([name]) => name.toLowerCase() !== k.toLowerCase());
       for (const value of Array.isArray(v) ? v : [v]) out.push([k, value]);

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
-import { impersonationHeaders, type ClientConfig } from '../../client/config.js';
+import { basicAuthorization, impersonationHeaders, type ClientConfig } from '../../client/config.js';
 import { encodeQuery } from '../../client/paths.js';
 import { errorFromResponse } from '../../client/rest.js';
 import type { Query } from '../../client/types.js';
@@ -75,6 +75,7 @@ export function dialWebSocket<T>(config: ClientConfig, o: DialOptions, setup: (w
   if (o.protocols.length) headers['Sec-WebSocket-Protocol'] = o.protocols.join(', ');
   const token = tls ? bearerToken(config) : undefined;
   if (token) headers['Authorization'] = `Bearer ${token}`;
+  else if (tls && config.basicAuth) headers['Authorization'] = basicAuthorization(config.basicAuth);
   const ws = new WebSocket(url, {
     headers,
     perMessageDeflate: false,

@@ -33,7 +33,8 @@ test('podSpecOf finds the pod spec of each workload kind, and nothing for others
   }
   assert.equal(podSpecOf({ apiVersion: 'v1', kind: 'Service' }), undefined);
   assert.equal(goTypeOf({ apiVersion: 'v1', kind: 'Service' }), '*v1.Service');
-  assert.equal(goTypeOf({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' }), '*networkingv1.Ingress');
+  assert.equal(goTypeOf({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' }), '*v1.Ingress');
+  assert.equal(goTypeOf({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' }), '*v2.HorizontalPodAutoscaler');
 });
 
 test('selectContainers returns matching containers, then matching init containers', () => {

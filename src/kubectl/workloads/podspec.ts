@@ -48,12 +48,15 @@ export function podSpecOf(obj: KubeObject): PodSpec | undefined {
   return at as unknown as PodSpec;
 }
 
-/** kubectl's Go type name for "the object is not a pod or does not have a pod template: %T". */
+/**
+ * kubectl's Go type name for "the object is not a pod or does not have a pod template: %T". `%T`
+ * names the package, not its import alias, and every k8s.io/api package is named after its
+ * version: `*v1.Service`, `*v1.Ingress`, `*v2.HorizontalPodAutoscaler`.
+ */
 export function goTypeOf(obj: KubeObject): string {
   const apiVersion = obj.apiVersion ?? 'v1';
-  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
-  const pkg = group === '' ? 'v1' : `${(group ?? '').split('.')[0] ?? ''}${version ?? ''}`;
-  return `*${pkg}.${obj.kind ?? 'Unknown'}`;
+  const version = apiVersion.slice(apiVersion.lastIndexOf('/') + 1);
+  return `*${version}.${obj.kind ?? 'Unknown'}`;
 }
 
 /** kubectl's selectString: `*` alone matches all; otherwise a non-greedy `*` wildcard match. */

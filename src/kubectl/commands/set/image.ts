@@ -50,7 +50,7 @@ async function run(ctx: CommandContext): Promise<void> {
       for (const [name, image] of images) {
         const inInit = setImage(spec.initContainers, name, image);
         const inMain = setImage(spec.containers, name, image);
-        if (!inInit && !inMain) errors.push(new CliError(`unable to find container named "${name}"`));
+        if (!inInit && !inMain) errors.push(new CliError(`error: unable to find container named "${name}"`, { raw: true }));
       }
     },
   });

@@ -42,7 +42,7 @@ async function run(ctx: CommandContext): Promise<void> {
     mutate: (spec) => {
       const containers = selectContainers(spec, pattern);
       if (containers.length === 0) {
-        errors.push(new CliError(`unable to find container named ${pattern}`));
+        errors.push(new CliError(`error: unable to find container named ${pattern}`, { raw: true }));
         return false;
       }
       for (const c of containers) {

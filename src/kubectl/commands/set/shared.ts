@@ -8,11 +8,12 @@ import type { PodSpec } from '../../../api/generated/core/v1.js';
 import type { KubeObject } from '../../../client/types.js';
 import { errorText } from '../../../util/errors.js';
 import { AggregateCliError, CliError } from '../../errors.js';
-import type { CommandContext, FlagSpec, ResourceInfo } from '../../types.js';
-import { dryRunFlag, dryRunStrategy, fieldManagerFlag, filenameFlags, outputFlags, printObject, selectorFlag, type DryRun } from '../../workloads/common.js';
+import type { CommandContext, FlagSpec, ResourceInfo, ResourceMapping } from '../../types.js';
+import { dryRunFlag, dryRunStrategy, fieldManagerFlag, filenameFlags, outputFlags, selectorFlag, type DryRun } from '../../workloads/common.js';
 import { clone, isEmptyPatch, sendPatch, twoWayPatch } from '../../workloads/patch.js';
 import { goTypeOf, podSpecOf } from '../../workloads/podspec.js';
 import { selectInfos } from '../../workloads/select.js';
+import { localTargets, objectName as targetName, objectPrinter } from './targets.js';
 
 /** cli-runtime's LocalResourceError. */
 const localResourceError = `you must specify resources by --filename when --local is set.
@@ -35,16 +36,43 @@ export function setFlags(usage: string, extra: FlagSpec[]): FlagSpec[] {
   ];
 }
 
-/** `info.ObjectName()`: `deployments/web`. */
-export const objectName = (info: ResourceInfo): string => `${info.mapping.resource}/${info.name}`;
+/**
+ * `info.ObjectName()`: `deployments/web` for an object the server mapped; with `--local` kubectl
+ * has no mapping and names it by kind (`service/x`, `horizontalpodautoscaler.autoscaling/h` and a
+ * newline), as {@link targetName} does.
+ */
+export function objectName(info: ResourceInfo, local: boolean): string {
+  return local ? targetName({ kind: info.mapping.kind, group: info.mapping.group, name: info.name }) : `${info.mapping.resource}/${info.name}`;
+}
 
 /** The objects to change: from `-f` only with `--local`, else fetched; any read error ends the command. */
 export async function setInfos(ctx: CommandContext, resources: string[]): Promise<ResourceInfo[]> {
   const local = ctx.flags.bool('local');
   if (local && resources.length > 0) throw new CliError(`error: ${localResourceError}`, { raw: true });
   if (local && dryRunStrategy(ctx.flags) === 'server') throw new CliError('cannot specify --local and --dry-run=server - did you mean --dry-run=client?');
-  const { infos, errors } = await selectInfos(ctx, resources, { all: true, fetch: !local, allowEmptySelector: false });
+  if (local) return localInfos(ctx);
+  const { infos, errors } = await selectInfos(ctx, resources, { all: true, fetch: true, allowEmptySelector: false });
   if (errors.length > 0) throw errors[0];
+  return infos;
+}
+
+/**
+ * `--local`: the objects in the files, without asking the server anything (not even discovery, as
+ * kubectl's local builder). Each gets a mapping from its own apiVersion and kind, which is all the
+ * patch and the printer look at.
+ */
+async function localInfos(ctx: CommandContext): Promise<ResourceInfo[]> {
+  const visited = await localTargets(ctx, ctx.flags.strings('filename'), ctx.flags.bool('recursive'));
+  const infos: ResourceInfo[] = [];
+  for (const v of visited) {
+    const t = v.target;
+    if (!t) throw v.error;
+    const apiVersion = t.object.apiVersion ?? '';
+    const version = apiVersion.slice(apiVersion.indexOf('/') + 1);
+    const singular = t.kind.toLowerCase();
+    const mapping: ResourceMapping = { group: t.group, version, kind: t.kind, resource: singular, singular, namespaced: true, shortNames: [], verbs: [], categories: [], subresources: [] };
+    infos.push({ mapping, namespace: t.namespace, name: t.name, object: t.object });
+  }
   return infos;
 }
 
@@ -59,6 +87,7 @@ export async function applySet(
 ): Promise<void> {
   const dryRun: DryRun = dryRunStrategy(ctx.flags);
   const local = ctx.flags.bool('local');
+  const print = objectPrinter(ctx, o.operation, dryRun);
   const changes: { info: ResourceInfo; after?: KubeObject; patch?: ReturnType<typeof twoWayPatch>; err?: string }[] = [];
   // First every object is changed in memory (errors the mutation reports go to o.errors in order).
   for (const info of infos) {
@@ -80,22 +109,28 @@ export async function applySet(
   const allErrs = o.errors;
   for (const c of changes) {
     if (c.err !== undefined || !c.after || !c.patch) {
-      allErrs.push(new CliError(`${objectName(c.info)} ${c.err ?? ''}`));
+      // kubectl words these `error: <name> <why>` and a newline, which shows when there are several.
+      allErrs.push(new CliError(`error: ${objectName(c.info, local)} ${c.err ?? ''}\n`, { raw: true }));
       continue;
     }
     // Most subcommands skip unchanged objects; set serviceaccount sends and prints them anyway.
     if (isEmptyPatch(c.patch) && !o.keepEmpty) continue;
     if (local || dryRun === 'client') {
-      printObject(ctx, c.info.mapping, c.after, o.operation, dryRun);
+      print(c.info.mapping, c.after);
       continue;
     }
     try {
       const actual = await sendPatch(ctx.factory, c.info, c.patch, { fieldManager: ctx.flags.string('field-manager'), dryRun: dryRun === 'server' });
-      printObject(ctx, c.info.mapping, actual, o.operation, dryRun);
+      print(c.info.mapping, actual);
     } catch (e) {
       allErrs.push(new CliError(`${o.failure}${errorText(e)}`));
     }
   }
-  if (allErrs.length === 1) throw allErrs[0];
+  if (allErrs.length === 1) throw single(allErrs[0]);
   if (allErrs.length > 1) throw new AggregateCliError(allErrs);
+}
+
+/** One error alone prints without the blank line an aggregate leaves after its own newline. */
+function single(e: unknown): unknown {
+  return e instanceof CliError && e.options.raw && e.message.endsWith('\n') ? new CliError(e.message.slice(0, -1), { raw: true }) : e;
 }

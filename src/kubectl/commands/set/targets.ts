@@ -12,7 +12,8 @@ import { readManifests } from '../../manifests.js';
 import { formatObjects } from '../../printers/output.js';
 import type { CommandContext, Flags, ResourceMapping } from '../../types.js';
 import { actionLine, outputFormat, typedJson, type DryRun } from '../../workloads/common.js';
-import { asTyped } from './typed.js';
+import { asTyped, isTypedKind } from './typed.js';
+import { MISSING_RESOURCES } from '../apply/objects.js';
 
 /** One object to change. `mapping` is unset for `--local` objects (kubectl does not look them up). */
 export interface Target {
@@ -37,13 +38,6 @@ Example resource specifications include:
   { raw: true },
 );
 
-/** cli-runtime's missingResourceError. */
-export const MISSING_RESOURCES = `You must provide one or more resources by argument or filename.
-Example resource specifications include:
-   '-f rsrc.yaml'
-   '--filename=rsrc.json'
-   '<resource> <name>'
-   '<resource>'`;
 
 const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
 
@@ -51,7 +45,7 @@ const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiV
  * `info.ObjectName()`: `services/web` for an object the server mapped; without a mapping (`--local`)
  * the kind, and for a named group `deployment.apps/web` followed by a newline, as kubectl has it.
  */
-export function objectName(t: Target): string {
+export function objectName(t: Pick<Target, 'kind' | 'group' | 'name'> & { mapping?: ResourceMapping }): string {
   if (t.mapping) return `${t.mapping.resource}/${t.name}`;
   const kind = t.kind.toLowerCase();
   return t.group === '' ? `${kind}/${t.name}` : `${kind}.${t.group}/${t.name}\n`;
@@ -141,14 +135,14 @@ export function checkOutput(flags: Flags): void {
   }
 }
 
-/** Prints one changed object. */
-export type PrintFn = (t: Target, obj: KubeObject) => void;
+/** Prints one changed object (of this kind and group). */
+export type PrintFn = (t: Pick<Target, 'kind' | 'group'>, obj: KubeObject) => void;
 
 /**
  * The command's printer (PrintFlags.ToPrinter): without `-o` (and without `--template`, which alone
  * means go-template) `<kind>.<group>/<name> <operation>`; with `-o json` the object as its Go struct
- * encodes it, without managedFields unless asked; other formats through the shared printers
- * (templates see managedFields, as kubectl's do). Like kubectl's YAML printer it separates the
+ * encodes it, without managedFields unless asked (a kind without a Go struct as a map, keys
+ * sorted); other formats through the shared printers (templates see managedFields, as kubectl's do). Like kubectl's YAML printer it separates the
  * objects it prints with `---`.
  */
 export function objectPrinter(ctx: CommandContext, operation: string, dryRun: DryRun): PrintFn {
@@ -165,7 +159,7 @@ export function objectPrinter(ctx: CommandContext, operation: string, dryRun: Dr
       out.write(actionLine(t, name, operation, dryRun));
     } else if (format.toLowerCase() === 'name') {
       out.write(`${qualifiedName(t, name)}\n`);
-    } else if (format.toLowerCase() === 'json') {
+    } else if (format.toLowerCase() === 'json' && isTypedKind(typed)) {
       if (!f.bool('show-managed-fields') && typed.metadata) delete typed.metadata.managedFields;
       out.write(`${typedJson(typed)}\n`);
     } else {
