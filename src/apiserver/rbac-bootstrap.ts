@@ -28,7 +28,10 @@ const VIEW_RULES: PolicyRule[] = [
   rule(READ, ['networking.k8s.io'], ['ingresses', 'ingresses/status', 'networkpolicies']),
 ];
 
-/** What edit adds: writes to workloads and their config, Secrets, exec and port-forward. */
+/**
+ * What edit adds: writes to workloads and their config, Secrets, exec and port-forward (not to
+ * Endpoints or EndpointSlices, withdrawn upstream for CVE-2021-25740).
+ */
 const EDIT_RULES: PolicyRule[] = [
   rule(['impersonate'], [''], ['serviceaccounts']),
   rule(['create', 'delete', 'deletecollection', 'patch', 'update', 'get', 'list', 'watch'], [''], ['pods', 'pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy']),
@@ -40,8 +43,6 @@ const EDIT_RULES: PolicyRule[] = [
   rule([...WRITE, ...READ], ['batch'], ['cronjobs', 'jobs']),
   rule([...WRITE, ...READ], ['policy'], ['poddisruptionbudgets']),
   rule([...WRITE, ...READ], ['networking.k8s.io'], ['ingresses', 'networkpolicies']),
-  rule([...WRITE, ...READ], ['discovery.k8s.io'], ['endpointslices']),
-  rule(['create', 'delete', 'deletecollection', 'patch', 'update'], [''], ['endpoints']),
 ];
 
 /** What admin adds: Roles and RoleBindings in its namespace, and local access reviews. */

@@ -40,6 +40,16 @@ export interface Impersonation {
   extra?: Record<string, string[]>;
 }
 
+/** client-go's headerKeyEscape: RFC 7230 token characters stay, every other byte becomes %XX. */
+function headerKeyEscape(key: string): string {
+  let out = '';
+  for (const b of Buffer.from(key, 'utf8')) {
+    const c = String.fromCharCode(b);
+    out += /^[A-Za-z0-9!#$&'*+.^_`|~-]$/.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
 /** The `Impersonate-*` headers for `imp` (client-go's impersonating round tripper). */
 export function impersonationHeaders(imp: Impersonation | undefined): Record<string, string | string[]> {
   const h: Record<string, string | string[]> = {};
@@ -47,8 +57,8 @@ export function impersonationHeaders(imp: Impersonation | undefined): Record<str
   if (imp.user) h['Impersonate-User'] = imp.user;
   if (imp.uid) h['Impersonate-Uid'] = imp.uid;
   if (imp.groups?.length) h['Impersonate-Group'] = imp.groups;
-  // Extra keys travel in header names: percent-encode what a header name cannot hold.
-  for (const [k, v] of Object.entries(imp.extra ?? {})) if (v.length) h[`Impersonate-Extra-${encodeURIComponent(k)}`] = v;
+  // Extra keys travel in header names: percent-encode every byte an HTTP token cannot hold (and %).
+  for (const [k, v] of Object.entries(imp.extra ?? {})) if (v.length) h[`Impersonate-Extra-${headerKeyEscape(k)}`] = v;
   return h;
 }
 

@@ -156,9 +156,9 @@ export function resolveClientConfig(o: ConfigOverrides, env: NodeJS.ProcessEnv):
   // clientcmd's validation (on every transport): a bearer token and basic auth exclude each other.
   const basic = str(user['username']) || str(user['password']) ? { username: str(user['username']), password: str(user['password']) } : undefined;
   if (basic && str(user['token'])) throw new CliError(`more than one authentication method found for ${userName}; found [token basicAuth], only one is allowed`);
-  if (impersonate) config.impersonate = impersonate;
+  // Like every part of the user's identity, impersonation is only sent over TLS (clientcmd).
   if (!server.toLowerCase().startsWith('https://')) return { config, namespace, contextNamespace };
-
+  if (impersonate) config.impersonate = impersonate;
 
   const ca = material(cluster, 'certificate-authority-data', 'certificate-authority', (p, e) => `unable to read certificate-authority ${p} for ${clusterName} due to ${openError(p, e)}`);
   if (ca) config.caPem = ca;

@@ -22,6 +22,14 @@ test('no impersonation headers: the requester itself, nothing authorized', () =>
   assert.deepEqual(z.seen, []);
 });
 
+test('empty impersonation headers change nothing (and grant nothing)', () => {
+  const anon = { name: 'system:anonymous', groups: ['system:unauthenticated'] };
+  const z = recorder();
+  assert.equal(impersonate(anon, { 'impersonate-user': [''] }, z), anon);
+  assert.equal(impersonate(anon, { 'impersonate-uid': [''], 'impersonate-group': [] }, z), anon);
+  assert.deepEqual(z.seen, []);
+});
+
 test('users, groups, uid and extras are each authorized, then become the user', () => {
   const z = recorder();
   const u = impersonate(admin, { 'impersonate-user': ['alice'], 'impersonate-group': ['devs', 'ops'], 'impersonate-uid': ['42'], 'impersonate-extra-scopes.example%2fkey': ['a', 'b'] }, z);

@@ -62,9 +62,10 @@ export function impersonate(requester: UserInfo, headers: Headers, authz: Author
   for (const g of groupsAsked) asks.push({ kind: 'Group', name: g });
   const extra: Record<string, string[]> = {};
   for (const header of Object.keys(headers).filter((k) => k.startsWith(EXTRA_PREFIX)).sort()) {
-    let key = header.slice(EXTRA_PREFIX.length);
+    // Header names arrive lowercased; the percent-escapes are undone after, so `%41` stays `A`.
+    let key = header.slice(EXTRA_PREFIX.length).toLowerCase();
     try {
-      key = decodeURIComponent(key).toLowerCase();
+      key = decodeURIComponent(key);
     } catch {
       // Not valid percent-encoding: upstream keeps the raw key.
     }
@@ -75,7 +76,9 @@ export function impersonate(requester: UserInfo, headers: Headers, authz: Author
   }
   const uid = values(headers, 'impersonate-uid')[0] ?? '';
   if (uid) asks.push({ kind: 'UID', name: uid, apiVersion: `${AUTHN_GROUP}/v1` });
-  if (!username && asks.length > 0) throw internalError(`requested [${asks.map(goRef).join(' ')}] without impersonating a user`);
+  // Headers that ask for nothing (empty values) change nothing, as upstream's filter.
+  if (asks.length === 0) return requester;
+  if (!username) throw internalError(`requested [${asks.map(goRef).join(' ')}] without impersonating a user`);
 
   let groups: string[] = [];
   for (const a of asks) {

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defaultClusterRoleBindings, defaultClusterRoles } from '../rbac-bootstrap.js';
 import { DefaultAuthorizer, type AuthorizationAttributes } from './authorize.js';
+import { isApiError } from '../../api/errors.js';
+import { confirmNoEscalation } from './escalation.js';
 import { ClusterAuthorizer, RbacAuthorizer, ruleAllows, type BindingLike, type RbacSource, type RoleLike } from './rbac.js';
 
 const sa = (ns: string, name: string) => ({ name: `system:serviceaccount:${ns}:${name}`, groups: ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated'] });
@@ -29,7 +31,7 @@ test('rules: verbs, groups, resources with subresources, names, and paths', () =
     ['a subresource needs naming', { verbs: ['get'], apiGroups: [''], resources: ['pods'] }, res(u, 'get', 'pods', { subresource: 'log' }), false],
     ['pods/log', { verbs: ['get'], apiGroups: [''], resources: ['pods/log'] }, res(u, 'get', 'pods', { subresource: 'log' }), true],
     ['*/log', { verbs: ['get'], apiGroups: [''], resources: ['*/log'] }, res(u, 'get', 'pods', { subresource: 'log' }), true],
-    ['pods/*', { verbs: ['get'], apiGroups: [''], resources: ['pods/*'] }, res(u, 'get', 'pods', { subresource: 'exec' }), true],
+    ['pods/* matches nothing, as upstream', { verbs: ['get'], apiGroups: [''], resources: ['pods/*'] }, res(u, 'get', 'pods', { subresource: 'exec' }), false],
     ['pods/* is not pods', { verbs: ['get'], apiGroups: [''], resources: ['pods/*'] }, res(u, 'get', 'pods'), false],
     ['wildcards', { verbs: ['*'], apiGroups: ['*'], resources: ['*'] }, res(u, 'delete', 'deployments', { group: 'apps' }), true],
     ['named', { verbs: ['get'], apiGroups: [''], resources: ['configmaps'], resourceNames: ['a'] }, res(u, 'get', 'configmaps', { name: 'a' }), true],
@@ -75,6 +77,14 @@ test('a ServiceAccount starts with discovery and self-reviews only; bindings gra
   assert.equal(z.authorize(res(u, 'list', 'pods', { namespace: undefined })).allowed, false, 'no cluster-wide grant');
 });
 
+test('malformed stored objects (nulls where objects belong) are skipped, not fatal', () => {
+  const bad = { metadata: { name: 'bad' }, subjects: [null, { kind: 'ServiceAccount', name: 'web', namespace: 'app' }], roleRef: { kind: 'ClusterRole', name: 'odd' } } as unknown as BindingLike;
+  const odd = { metadata: { name: 'odd' }, rules: [null, { verbs: ['get'], apiGroups: [''], resources: ['pods'] }, { verbs: ['list'], apiGroups: [''], resources: ['pods'], resourceNames: [null] }], aggregationRule: { clusterRoleSelectors: [null, { matchExpressions: [null] }] } } as unknown as RoleLike;
+  const z = new RbacAuthorizer(source({ clusterRoles: [odd], clusterBindings: [bad] }));
+  assert.equal(z.authorize(res(sa('app', 'web'), 'get', 'pods', { name: 'x' })).allowed, true);
+  assert.equal(z.authorize(res(sa('app', 'web'), 'list', 'pods')).allowed, false, 'a malformed resourceNames list still restricts');
+});
+
 test('the cluster policy: masters anything, ServiceAccounts by RBAC, other identities as before', () => {
   const z = new ClusterAuthorizer(new RbacAuthorizer(source()), new DefaultAuthorizer());
   assert.equal(z.authorize(res({ name: 'admin', groups: ['system:masters', 'system:authenticated'] }, 'delete', 'nodes')).allowed, true);
@@ -82,4 +92,29 @@ test('the cluster policy: masters anything, ServiceAccounts by RBAC, other ident
   assert.equal(z.authorize(res({ ...sa('app', 'web'), groups: ['system:masters'] }, 'list', 'pods')).allowed, true, 'a ServiceAccount impersonated into system:masters');
   assert.equal(z.authorize(res({ name: 'alice', groups: ['system:authenticated'] }, 'list', 'pods')).allowed, true);
   assert.equal(z.authorize(res({ name: 'system:anonymous', groups: ['system:unauthenticated'] }, 'list', 'pods')).allowed, false);
+});
+
+test('escalation prevention: a ServiceAccount grants only what it holds, unless it may escalate or bind', () => {
+  const u = sa('app', 'web');
+  const rb = (name: string, role: string, ns = 'app'): BindingLike => ({ metadata: { name, namespace: ns }, roleRef: { kind: 'ClusterRole', name: role }, subjects: [{ kind: 'ServiceAccount', name: 'web', namespace: 'app' }] });
+  const rbac = new RbacAuthorizer(source({ bindings: [rb('a', 'admin')] }));
+  const z = new ClusterAuthorizer(rbac, new DefaultAuthorizer());
+  const write = (plural: string, obj: Record<string, unknown>, ns = 'app') => () =>
+    confirmNoEscalation(rbac, z, u, 'rbac.authorization.k8s.io', { plural, namespace: ns, obj: { metadata: { name: 'x', namespace: ns }, ...obj } });
+  // admin holds edit and view: binding them, or a Role with their rules, is fine in its namespace.
+  write('rolebindings', { roleRef: { kind: 'ClusterRole', name: 'edit' } })();
+  write('roles', { rules: [{ verbs: ['get', 'list'], apiGroups: [''], resources: ['pods', 'pods/log'] }] })();
+  // Not cluster-admin, not in another namespace, not a wildcard it does not hold.
+  assert.throws(write('rolebindings', { roleRef: { kind: 'ClusterRole', name: 'cluster-admin' } }), (e: unknown) =>
+    isApiError(e, 'Forbidden') && (e.status.message ?? '').startsWith('rolebindings.rbac.authorization.k8s.io "x" is forbidden: user "system:serviceaccount:app:web" (groups=["system:serviceaccounts" "system:serviceaccounts:app" "system:authenticated"]) is attempting to grant RBAC permissions not currently held:\n{APIGroups:["*"], Resources:["*"], Verbs:["*"]}'));
+  assert.throws(write('rolebindings', { roleRef: { kind: 'ClusterRole', name: 'edit' } }, 'other'), (e: unknown) => isApiError(e, 'Forbidden'));
+  assert.throws(write('roles', { rules: [{ verbs: ['*'], apiGroups: [''], resources: ['pods'] }] }), /Verbs:\["\*"\]/);
+  assert.throws(write('roles', { rules: [{ verbs: ['get'], apiGroups: [''], resources: ['nodes'] }] }), /Resources:\["nodes"\]/);
+  assert.throws(write('clusterroles', { aggregationRule: { clusterRoleSelectors: [{ matchLabels: { a: 'b' } }] } }, ''), /must have cluster-admin privileges to use the aggregationRule/);
+  // `bind` on the role lets it bind what it does not hold.
+  const binder = new RbacAuthorizer(source({
+    roles: [{ metadata: { name: 'binder', namespace: 'app' }, rules: [{ verbs: ['bind'], apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], resourceNames: ['cluster-admin'] }] }],
+    bindings: [{ metadata: { name: 'b', namespace: 'app' }, roleRef: { kind: 'Role', name: 'binder' }, subjects: [{ kind: 'ServiceAccount', name: 'web' }] }],
+  }));
+  confirmNoEscalation(binder, new ClusterAuthorizer(binder, new DefaultAuthorizer()), u, 'rbac.authorization.k8s.io', { plural: 'rolebindings', namespace: 'app', obj: { metadata: { name: 'x', namespace: 'app' }, roleRef: { kind: 'ClusterRole', name: 'cluster-admin' } } });
 });

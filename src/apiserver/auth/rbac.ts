@@ -2,7 +2,7 @@
  * Role-based access control as kube-apiserver's RBAC authorizer evaluates it: a request is allowed
  * when a ClusterRoleBinding, or a RoleBinding in the request's namespace, names the user (User,
  * Group or ServiceAccount subject) and its role has a rule matching the verb, API group, resource
- * (`resource/subresource`, `*`, `*\/sub`, `resource/*`), resource name and, for non-resource
+ * (`resource/subresource`, `*`, `*\/sub`), resource name and, for non-resource
  * requests (ClusterRoleBindings only), the path. Aggregated ClusterRoles take the rules of the
  * ClusterRoles their selectors match. Nothing is ever denied explicitly: no match, no access.
  *
@@ -49,16 +49,23 @@ export interface RbacSource {
   roleBindings(namespace: string): Iterable<BindingLike>;
 }
 
-const has = (list: string[] | undefined, v: string) => (list ?? []).some((x) => x === '*' || x === v);
+const has = (list: unknown, v: string) => Array.isArray(list) && list.some((x) => x === '*' || x === v);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The object items of a list that may hold anything (stored objects are only type-checked loosely). */
+const records = <T>(list: unknown): T[] => (Array.isArray(list) ? (list.filter(isRecord) as T[]) : []);
+const strings = (list: unknown): string[] => (Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : []);
 
 function selectorMatches(sel: LabelSelector, labels: Record<string, string>): boolean {
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of sel.matchExpressions ?? []) {
-    const present = Object.hasOwn(labels, e.key);
-    const value = labels[e.key] ?? '';
+  // Malformed parts match nothing rather than widening the selector.
+  if (Array.isArray(sel.matchExpressions) && sel.matchExpressions.some((e) => !isRecord(e))) return false;
+  for (const [k, v] of Object.entries(isRecord(sel.matchLabels) ? sel.matchLabels : {})) if (labels[k] !== v) return false;
+  for (const e of records<{ key?: unknown; operator?: unknown; values?: unknown }>(sel.matchExpressions)) {
+    const key = typeof e.key === 'string' ? e.key : '';
+    const present = Object.hasOwn(labels, key);
+    const value = labels[key] ?? '';
     const ok =
-      e.operator === 'In' ? present && (e.values ?? []).includes(value)
-      : e.operator === 'NotIn' ? !present || !(e.values ?? []).includes(value)
+      e.operator === 'In' ? present && strings(e.values).includes(value)
+      : e.operator === 'NotIn' ? !present || !strings(e.values).includes(value)
       : e.operator === 'Exists' ? present
       : e.operator === 'DoesNotExist' ? !present
       : false;
@@ -70,12 +77,15 @@ function selectorMatches(sel: LabelSelector, labels: Record<string, string>): bo
 /** Whether `rule` allows the request described by `a`. */
 export function ruleAllows(rule: PolicyRule, a: AuthorizationAttributes): boolean {
   if (!has(rule.verbs, a.verb)) return false;
-  if (!a.resourceRequest) return (rule.nonResourceURLs ?? []).some((u) => nonResourceUrlMatches(u, a.path ?? ''));
+  if (!a.resourceRequest) return strings(rule.nonResourceURLs).some((u) => nonResourceUrlMatches(u, a.path ?? ''));
   if (!has(rule.apiGroups, a.group)) return false;
   const combined = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
-  const resourceOk = (rule.resources ?? []).some((r) => r === '*' || r === combined || (a.subresource ? r === `*/${a.subresource}` || r === `${a.resource}/*` : false));
+  // As upstream's ResourceMatches: `*`, the exact `resource[/sub]`, or `*/sub`; `pods/*` matches nothing.
+  const resourceOk = strings(rule.resources).some((r) => r === '*' || r === combined || (a.subresource !== undefined && r === `*/${a.subresource}`));
   if (!resourceOk) return false;
-  return !rule.resourceNames?.length || (a.name !== undefined && rule.resourceNames.includes(a.name));
+  // A malformed list still restricts: only a missing or empty one means every name.
+  const restricted = Array.isArray(rule.resourceNames) && rule.resourceNames.length > 0;
+  return !restricted || (a.name !== undefined && strings(rule.resourceNames).includes(a.name));
 }
 
 /** Whether `s` names `user` (a ServiceAccount subject in a RoleBinding defaults to its namespace). */
@@ -102,29 +112,37 @@ export class RbacAuthorizer implements Authorizer {
   private clusterRoleRules(role: RoleLike | undefined, seen = new Set<string>()): PolicyRule[] {
     if (!role || seen.has(role.metadata.name ?? '')) return [];
     seen.add(role.metadata.name ?? '');
-    const selectors = role.aggregationRule?.clusterRoleSelectors;
-    if (!selectors?.length) return role.rules ?? [];
-    const rules = [...(role.rules ?? [])];
+    const selectors = records<LabelSelector>(isRecord(role.aggregationRule) ? role.aggregationRule['clusterRoleSelectors'] : undefined);
+    if (selectors.length === 0) return records<PolicyRule>(role.rules);
+    const rules = records<PolicyRule>(role.rules);
     for (const other of this.source.clusterRoles()) {
-      if (selectors.some((sel) => selectorMatches(sel, other.metadata.labels ?? {}))) rules.push(...this.clusterRoleRules(other, seen));
+      const labels = isRecord(other.metadata.labels) ? (other.metadata.labels) : {};
+      if (selectors.some((sel) => selectorMatches(sel, labels))) rules.push(...this.clusterRoleRules(other, seen));
     }
     return rules;
+  }
+
+  /** The rules a binding's roleRef grants: a Role in `namespace`, or a ClusterRole (aggregated). */
+  roleRules(kind: 'Role' | 'ClusterRole', namespace: string, name: string): PolicyRule[] {
+    return kind === 'Role' ? records<PolicyRule>(this.source.role(namespace, name)?.rules) : this.clusterRoleRules(this.source.clusterRole(name));
   }
 
   /** Every rule that applies to `user` in `namespace` (cluster-wide ones when it is empty). */
   rulesFor(user: UserInfo, namespace?: string): PolicyRule[] {
     const rules: PolicyRule[] = [];
     for (const b of this.source.clusterRoleBindings()) {
-      if (b.roleRef?.kind !== 'ClusterRole' || !(b.subjects ?? []).some((s) => subjectMatches(s, user, ''))) continue;
-      rules.push(...this.clusterRoleRules(this.source.clusterRole(b.roleRef.name ?? '')));
+      const ref = isRecord(b.roleRef) ? b.roleRef : {};
+      if (ref.kind !== 'ClusterRole' || !records<Subject>(b.subjects).some((s) => subjectMatches(s, user, ''))) continue;
+      rules.push(...this.clusterRoleRules(this.source.clusterRole(String(ref.name ?? ''))));
     }
     if (namespace) {
       for (const b of this.source.roleBindings(namespace)) {
-        if (!(b.subjects ?? []).some((s) => subjectMatches(s, user, namespace))) continue;
-        const name = b.roleRef?.name ?? '';
-        const found = b.roleRef?.kind === 'Role' ? this.source.role(namespace, name)?.rules ?? [] : b.roleRef?.kind === 'ClusterRole' ? this.clusterRoleRules(this.source.clusterRole(name)) : [];
+        if (!records<Subject>(b.subjects).some((s) => subjectMatches(s, user, namespace))) continue;
+        const ref = isRecord(b.roleRef) ? b.roleRef : {};
+        const name = String(ref.name ?? '');
+        const found = ref.kind === 'Role' ? records<PolicyRule>(this.source.role(namespace, name)?.rules) : ref.kind === 'ClusterRole' ? this.clusterRoleRules(this.source.clusterRole(name)) : [];
         // Non-resource rules count only through ClusterRoleBindings.
-        rules.push(...found.filter((r) => !r.nonResourceURLs?.length));
+        rules.push(...found.filter((r) => strings(r.nonResourceURLs).length === 0));
       }
     }
     return rules;
@@ -149,6 +167,11 @@ export class ClusterAuthorizer implements Authorizer {
     readonly rbac: RbacAuthorizer,
     private readonly fallback: Authorizer,
   ) {}
+
+  /** Whether RBAC (rather than the trusted policy) judges `u`. */
+  judgedByRbac(u: UserInfo): boolean {
+    return !u.groups.includes('system:masters') && isServiceAccountUser(u);
+  }
 
   authorize(a: AuthorizationAttributes): Decision {
     if (a.user.groups.includes('system:masters')) return { allowed: true };

@@ -25,6 +25,8 @@ import { serveWatch } from './watch-http.js';
 import { scaleOf, setScale } from './scale.js';
 import { reviewResponse, type TokenReviewer } from './reviews.js';
 import { createTokenRequest } from './token-request.js';
+import { confirmNoEscalation } from '../auth/escalation.js';
+import { ClusterAuthorizer } from '../auth/rbac.js';
 import type { ServiceAccountTokens } from '../auth/sa-tokens.js';
 import type { Authorizer, UserInfo } from '../auth.js';
 import { createLogger, type Logger } from '../../util/log.js';
@@ -121,7 +123,7 @@ export class RestHandler {
     }
     if (isVirtual(resource)) {
       const body = decodeObject(await readBody(req), req.headers['content-type']);
-      sendJson(res, 201, reviewResponse(resource, isObject(body) ? body : {}, user, this.deps.reviewToken, this.deps.authz));
+      sendJson(res, 201, reviewResponse(resource, isObject(body) ? body : {}, user, this.deps.reviewToken, this.deps.authz, info.namespace));
       return;
     }
     const rs = this.storeFor(resource);
@@ -136,11 +138,11 @@ export class RestHandler {
       case 'watch':
         return this.watch(req, res, rs, ns, info, query);
       case 'create':
-        return this.create(req, res, rs, ns, info, query, { dryRun, fieldManager });
+        return this.create(req, res, rs, ns, info, query, { dryRun, fieldManager, user });
       case 'update':
-        return this.update(req, res, rs, ns, info, query, { dryRun, fieldManager });
+        return this.update(req, res, rs, ns, info, query, { dryRun, fieldManager, user });
       case 'patch':
-        return this.patch(req, res, rs, ns, info, query, { dryRun, fieldManager });
+        return this.patch(req, res, rs, ns, info, query, { dryRun, fieldManager, user });
       case 'delete':
         return this.delete(req, res, rs, ns, info, query, dryRun);
       case 'deletecollection':
@@ -248,7 +250,7 @@ export class RestHandler {
     res.setHeader('Warning', problems.map((p) => `299 - ${JSON.stringify(p)}`));
   }
 
-  private async create(req: IncomingMessage, res: ServerResponse, rs: ResourceStore, ns: string, info: RequestInfo, query: URLSearchParams, opts: { dryRun: boolean; fieldManager?: string }): Promise<void> {
+  private async create(req: IncomingMessage, res: ServerResponse, rs: ResourceStore, ns: string, info: RequestInfo, query: URLSearchParams, opts: { dryRun: boolean; fieldManager?: string; user?: UserInfo }): Promise<void> {
     if (info.subresource) return this.createSubresource(req, res, rs, ns, info, query);
     if (rs.res.namespaced && !ns) throw badRequest('the namespace of the object is required');
     if (rs.res.crd && this.crdTerminating(rs.res)) {
@@ -313,7 +315,7 @@ export class RestHandler {
     throw statusError(400, 'BadRequest', `${rs.res.plural}/${info.subresource} is not supported yet`);
   }
 
-  private async update(req: IncomingMessage, res: ServerResponse, rs: ResourceStore, ns: string, info: RequestInfo, query: URLSearchParams, opts: { dryRun: boolean; fieldManager?: string }): Promise<void> {
+  private async update(req: IncomingMessage, res: ServerResponse, rs: ResourceStore, ns: string, info: RequestInfo, query: URLSearchParams, opts: { dryRun: boolean; fieldManager?: string; user?: UserInfo }): Promise<void> {
     if (info.subresource === 'scale') {
       const body = decodeObject(await readBody(req), req.headers['content-type']);
       const scale = isObject(body) ? body : {};
@@ -340,7 +342,7 @@ export class RestHandler {
     this.respondObject(req, res, rs, 200, updated, query);
   }
 
-  private async patch(req: IncomingMessage, res: ServerResponse, rs: ResourceStore, ns: string, info: RequestInfo, query: URLSearchParams, opts: { dryRun: boolean; fieldManager?: string }): Promise<void> {
+  private async patch(req: IncomingMessage, res: ServerResponse, rs: ResourceStore, ns: string, info: RequestInfo, query: URLSearchParams, opts: { dryRun: boolean; fieldManager?: string; user?: UserInfo }): Promise<void> {
     const mt = mediaType(req.headers['content-type']);
     const patch = decodePatchBody(mt, await readBody(req));
     const sub = info.subresource || undefined;
@@ -387,9 +389,16 @@ export class RestHandler {
   }
 
   /** Write options that record the request's manager in managedFields. */
-  private tracked(req: IncomingMessage, rs: ResourceStore, opts: { dryRun: boolean; fieldManager?: string }, subresource?: string): WriteOptions {
+  private tracked(req: IncomingMessage, rs: ResourceStore, opts: { dryRun: boolean; fieldManager?: string; user?: UserInfo }, subresource?: string): WriteOptions {
+    const { user, ...rest } = opts;
     const manager = managerOrUserAgent(opts.fieldManager, req.headers['user-agent']);
-    return { ...opts, manageFields: (next, live) => trackWrite(rs.res, live, next, { manager, subresource, now: rfc3339(this.clock()) }) };
+    const authz = this.deps.authz;
+    // RBAC objects written by a user RBAC judges may grant only what that user holds.
+    const guard =
+      user && authz instanceof ClusterAuthorizer && authz.judgedByRbac(user) && rs.res.group === 'rbac.authorization.k8s.io'
+        ? (next: StoredObject) => confirmNoEscalation(authz.rbac, authz, user, rs.res.group, { plural: rs.res.plural, namespace: next.metadata.namespace ?? '', obj: next })
+        : undefined;
+    return { ...rest, manageFields: (next, live) => trackWrite(rs.res, live, next, { manager, subresource, now: rfc3339(this.clock()) }), ...(guard ? { authorizeWrite: guard } : {}) };
   }
 
   private async deleteOptions(req: IncomingMessage, query: URLSearchParams, dryRun: boolean): Promise<DeleteOptions> {

@@ -25,6 +25,8 @@ export interface WriteOptions {
    * undefined on create. May throw an ApiError.
    */
   manageFields?: (next: StoredObject, live: StoredObject | undefined) => void;
+  /** Checks what the writer may store (RBAC's escalation prevention), after admission; may throw an ApiError. */
+  authorizeWrite?: (next: StoredObject) => void;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -160,6 +162,12 @@ export class ResourceStore {
     opts.manageFields?.(obj, undefined);
     // Mutating admission (allocation, defaults that need other objects) runs before validation.
     const release = await this.admission.create?.(this.res, obj, opts.dryRun ?? false);
+    try {
+      opts.authorizeWrite?.(obj);
+    } catch (e) {
+      release?.();
+      throw e;
+    }
     const errs = this.strategy.validate(obj);
     if (errs.length) {
       release?.();
@@ -237,6 +245,12 @@ export class ResourceStore {
         this.strategy.prepareForUpdate(next, current);
         opts.manageFields?.(next, current);
         admitted = await this.admission.update?.(this.res, next, current, opts.dryRun ?? false);
+        try {
+          opts.authorizeWrite?.(next);
+        } catch (e) {
+          admitted?.undo?.();
+          throw e;
+        }
         const errs = this.strategy.validateUpdate(next, current);
         if (errs.length) {
           admitted?.undo?.();

@@ -38,14 +38,22 @@ function subjectOf(spec: Record<string, unknown>): UserInfo {
 }
 
 /** An access review's answer: the authorizer's verdict on the attributes in its spec. */
-function accessReviewStatus(kind: string, body: KubeObject, requester: UserInfo, authz: Authorizer | undefined): Record<string, unknown> {
+function accessReviewStatus(kind: string, body: KubeObject, requester: UserInfo, authz: Authorizer | undefined, urlNamespace: string): Record<string, unknown> {
   const spec = isObject(body['spec']) ? body['spec'] : {};
   const user = kind === 'SelfSubjectAccessReview' ? requester : subjectOf(spec);
+  if (kind !== 'SelfSubjectAccessReview' && !user.name && user.groups.length === 0) {
+    throw invalid({ group: 'authorization.k8s.io', kind }, '', [field.invalid('spec.user', '', 'at least one of user or group must be specified')]);
+  }
   const ra = isObject(spec['resourceAttributes']) ? spec['resourceAttributes'] : undefined;
   const nra = isObject(spec['nonResourceAttributes']) ? spec['nonResourceAttributes'] : undefined;
   const s = (o: Record<string, unknown> | undefined, k: string) => (o && typeof o[k] === 'string' ? o[k] : '');
   if (!ra === !nra) throw invalid({ group: 'authorization.k8s.io', kind }, '', [field.invalid('spec.resourceAttributes', ra ? 'resourceAttributes' : 'null', 'exactly one of nonResourceAttributes or resourceAttributes must be specified')]);
-  const namespace = kind === 'LocalSubjectAccessReview' ? (body.metadata?.namespace ?? '') : s(ra, 'namespace');
+  // A local review is about the namespace in its URL, and may not name another.
+  if (kind === 'LocalSubjectAccessReview') {
+    if (nra) throw invalid({ group: 'authorization.k8s.io', kind }, '', [field.forbidden('spec.nonResourceAttributes', 'disallowed on this kind of request')]);
+    if (s(ra, 'namespace') && s(ra, 'namespace') !== urlNamespace) throw badRequest(`spec.resourceAttributes.namespace must match namespace: ${urlNamespace}`);
+  }
+  const namespace = kind === 'LocalSubjectAccessReview' ? urlNamespace : s(ra, 'namespace');
   const attrs: AuthorizationAttributes = ra
     ? { user, verb: s(ra, 'verb'), group: s(ra, 'group'), resource: s(ra, 'resource'), subresource: s(ra, 'subresource') || undefined, namespace: namespace || undefined, name: s(ra, 'name') || undefined, resourceRequest: true }
     : { user, verb: s(nra, 'verb'), group: '', resource: '', path: s(nra, 'path'), resourceRequest: false };
@@ -57,6 +65,7 @@ function accessReviewStatus(kind: string, body: KubeObject, requester: UserInfo,
 function rulesReviewStatus(body: KubeObject, user: UserInfo, authz: Authorizer | undefined): Record<string, unknown> {
   const spec = isObject(body['spec']) ? body['spec'] : {};
   const namespace = typeof spec['namespace'] === 'string' ? spec['namespace'] : '';
+  if (!namespace) throw badRequest('no namespace on request');
   if (!(authz instanceof ClusterAuthorizer) || !isServiceAccountUser(user) || user.groups.includes('system:masters')) {
     return { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }], incomplete: false };
   }
@@ -66,13 +75,13 @@ function rulesReviewStatus(body: KubeObject, user: UserInfo, authz: Authorizer |
   return { resourceRules, nonResourceRules, incomplete: false };
 }
 
-export function reviewResponse(res: Resource, body: KubeObject, user: UserInfo, reviewToken?: TokenReviewer, authz?: Authorizer): KubeObject {
+export function reviewResponse(res: Resource, body: KubeObject, user: UserInfo, reviewToken?: TokenReviewer, authz?: Authorizer, urlNamespace = ''): KubeObject {
   const base = { ...body, apiVersion: groupVersion(res), kind: res.kind, metadata: { ...(body.metadata ?? {}), creationTimestamp: null } };
   switch (res.kind) {
     case 'SelfSubjectAccessReview':
     case 'SubjectAccessReview':
     case 'LocalSubjectAccessReview':
-      return { ...base, status: accessReviewStatus(res.kind, body, user, authz) };
+      return { ...base, status: accessReviewStatus(res.kind, body, user, authz, urlNamespace) };
     case 'SelfSubjectReview':
       return { ...base, status: { userInfo: userInfo(user) } };
     case 'SelfSubjectRulesReview':
