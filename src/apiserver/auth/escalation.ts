@@ -5,6 +5,7 @@
  * holds where the binding applies (or the writer has the `bind` verb on that role). Writing an
  * aggregationRule needs `escalate`. Refusals are worded as upstream's.
  */
+import { isObject } from '../object.js';
 import { forbidden } from '../../api/errors.js';
 import type { StoredObject } from '../object.js';
 import type { Authorizer } from './authorize.js';
@@ -14,7 +15,6 @@ import type { UserInfo } from './user.js';
 
 const GROUP = 'rbac.authorization.k8s.io';
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 const has = (list: string[], v: string) => list.includes('*') || list.includes(v);
 
@@ -30,7 +30,7 @@ interface Atom {
 function atoms(rules: PolicyRule[]): Atom[] {
   const out: Atom[] = [];
   for (const r of rules) {
-    if (!isRecord(r)) continue;
+    if (!isObject(r)) continue;
     const verbs = strings(r.verbs);
     const urls = strings(r.nonResourceURLs);
     if (urls.length > 0) {
@@ -91,11 +91,11 @@ export function confirmNoEscalation(rbac: RbacAuthorizer, authz: Authorizer, use
   if (w.plural === 'roles' || w.plural === 'clusterroles') {
     if (allowedTo('escalate', w.plural, name, ns)) return;
     const agg = w.obj['aggregationRule'];
-    if (isRecord(agg) && Array.isArray(agg['clusterRoleSelectors']) && agg['clusterRoleSelectors'].length > 0) refuse('must have cluster-admin privileges to use the aggregationRule');
+    if (isObject(agg) && Array.isArray(agg['clusterRoleSelectors']) && agg['clusterRoleSelectors'].length > 0) refuse('must have cluster-admin privileges to use the aggregationRule');
     granted = Array.isArray(w.obj['rules']) ? (w.obj['rules'] as PolicyRule[]) : [];
     scope = ns;
   } else if (w.plural === 'rolebindings' || w.plural === 'clusterrolebindings') {
-    const ref = isRecord(w.obj['roleRef']) ? w.obj['roleRef'] : {};
+    const ref = isObject(w.obj['roleRef']) ? w.obj['roleRef'] : {};
     const kind = ref['kind'] === 'Role' ? 'roles' : 'clusterroles';
     const refName = typeof ref['name'] === 'string' ? ref['name'] : '';
     // A ClusterRole bound in a namespace grants only there: `bind` may be held in that namespace.
@@ -106,7 +106,7 @@ export function confirmNoEscalation(rbac: RbacAuthorizer, authz: Authorizer, use
     return;
   }
   const owner = rbac.rulesFor(user, scope);
-  const missing = atoms(granted).filter((a) => !owner.some((o) => isRecord(o) && covered(o, a)));
+  const missing = atoms(granted).filter((a) => !owner.some((o) => isObject(o) && covered(o, a)));
   if (missing.length === 0) return;
   const groups = `[${user.groups.map(goQuote).join(' ')}]`;
   refuse(`user ${goQuote(user.name)} (groups=${groups}) is attempting to grant RBAC permissions not currently held:\n${missing.map(compact).join('\n')}`);

@@ -9,6 +9,7 @@
  * Here RBAC judges ServiceAccounts (the credentials pods carry) and members of no trusted group;
  * `ClusterAuthorizer` keeps the pre-RBAC policy for the cluster's own identities and its users.
  */
+import { isObject } from '../object.js';
 import type { AuthorizationAttributes, Authorizer, Decision } from './authorize.js';
 import { nonResourceUrlMatches } from './authorize.js';
 import type { UserInfo } from './user.js';
@@ -50,15 +51,14 @@ export interface RbacSource {
 }
 
 const has = (list: unknown, v: string) => Array.isArray(list) && list.some((x) => x === '*' || x === v);
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** The object items of a list that may hold anything (stored objects are only type-checked loosely). */
-const records = <T>(list: unknown): T[] => (Array.isArray(list) ? (list.filter(isRecord) as T[]) : []);
+const records = <T>(list: unknown): T[] => (Array.isArray(list) ? (list.filter(isObject) as T[]) : []);
 const strings = (list: unknown): string[] => (Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : []);
 
 function selectorMatches(sel: LabelSelector, labels: Record<string, string>): boolean {
   // Malformed parts match nothing rather than widening the selector.
-  if (Array.isArray(sel.matchExpressions) && sel.matchExpressions.some((e) => !isRecord(e))) return false;
-  for (const [k, v] of Object.entries(isRecord(sel.matchLabels) ? sel.matchLabels : {})) if (labels[k] !== v) return false;
+  if (Array.isArray(sel.matchExpressions) && sel.matchExpressions.some((e) => !isObject(e))) return false;
+  for (const [k, v] of Object.entries(isObject(sel.matchLabels) ? sel.matchLabels : {})) if (labels[k] !== v) return false;
   for (const e of records<{ key?: unknown; operator?: unknown; values?: unknown }>(sel.matchExpressions)) {
     const key = typeof e.key === 'string' ? e.key : '';
     const present = Object.hasOwn(labels, key);
@@ -112,11 +112,11 @@ export class RbacAuthorizer implements Authorizer {
   private clusterRoleRules(role: RoleLike | undefined, seen = new Set<string>()): PolicyRule[] {
     if (!role || seen.has(role.metadata.name ?? '')) return [];
     seen.add(role.metadata.name ?? '');
-    const selectors = records<LabelSelector>(isRecord(role.aggregationRule) ? role.aggregationRule['clusterRoleSelectors'] : undefined);
+    const selectors = records<LabelSelector>(isObject(role.aggregationRule) ? role.aggregationRule['clusterRoleSelectors'] : undefined);
     if (selectors.length === 0) return records<PolicyRule>(role.rules);
     const rules = records<PolicyRule>(role.rules);
     for (const other of this.source.clusterRoles()) {
-      const labels = isRecord(other.metadata.labels) ? (other.metadata.labels) : {};
+      const labels = isObject(other.metadata.labels) ? (other.metadata.labels) : {};
       if (selectors.some((sel) => selectorMatches(sel, labels))) rules.push(...this.clusterRoleRules(other, seen));
     }
     return rules;
@@ -131,14 +131,14 @@ export class RbacAuthorizer implements Authorizer {
   rulesFor(user: UserInfo, namespace?: string): PolicyRule[] {
     const rules: PolicyRule[] = [];
     for (const b of this.source.clusterRoleBindings()) {
-      const ref = isRecord(b.roleRef) ? b.roleRef : {};
+      const ref = isObject(b.roleRef) ? b.roleRef : {};
       if (ref.kind !== 'ClusterRole' || !records<Subject>(b.subjects).some((s) => subjectMatches(s, user, ''))) continue;
       rules.push(...this.clusterRoleRules(this.source.clusterRole(String(ref.name ?? ''))));
     }
     if (namespace) {
       for (const b of this.source.roleBindings(namespace)) {
         if (!records<Subject>(b.subjects).some((s) => subjectMatches(s, user, namespace))) continue;
-        const ref = isRecord(b.roleRef) ? b.roleRef : {};
+        const ref = isObject(b.roleRef) ? b.roleRef : {};
         const name = String(ref.name ?? '');
         const found = ref.kind === 'Role' ? records<PolicyRule>(this.source.role(namespace, name)?.rules) : ref.kind === 'ClusterRole' ? this.clusterRoleRules(this.source.clusterRole(name)) : [];
         // Non-resource rules count only through ClusterRoleBindings.

@@ -10,6 +10,7 @@
  * and its bound object still exists with the same uid and was not deleted over a minute ago: deleting
  * the account or the object revokes the token, as upstream's validator has it.
  */
+import { isObject } from '../object.js';
 import { createHash, createPrivateKey, createPublicKey, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
 import type { TokenAuthenticator } from './authenticate.js';
 import type { UserInfo } from './user.js';
@@ -214,7 +215,7 @@ export class ServiceAccountTokens {
     } catch {
       return undefined;
     }
-    if (!isRecord(header) || !isRecord(claims) || claims['iss'] !== this.issuer) return undefined;
+    if (!isObject(header) || !isObject(claims) || claims['iss'] !== this.issuer) return undefined;
     if (header['alg'] !== 'ES256') return { error: `unsupported signing algorithm ${String(header['alg'])}` };
     if (header['kid'] !== undefined && header['kid'] !== this.kid) return { error: 'token was signed by an unknown key' };
     const sig = Buffer.from(s, 'base64url');
@@ -230,4 +231,3 @@ export class ServiceAccountTokens {
   }
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
